@@ -1,0 +1,226 @@
+"""The three steps of a run, as plain functions the Luigi tasks call.
+
+``clean_shard``  raw files of one shard -> shard records + signatures
+``decide``       all shard records of a run + the published index -> decisions
+``publish``      decisions -> clean/<id>.txt, manifest, reports, state
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from .clean import clean_document
+from .config import CleanConfig, DedupConfig, ReadConfig
+from .corpus import (MANIFEST, REPORTS, Plan, State, atomic_write, dumps_jsonl, load_index, published_text,
+                     read_manifest, segment_path, text_path, write_segment)
+from .dedup import Candidate, Decision, Fingerprint, deduplicate, fingerprint_texts
+from .document import DUPLICATE, KEPT, METADATA_FIELDS, REJECTED, Document
+from .sources import read_source
+
+log = logging.getLogger(__name__)
+
+
+# ---------------------------------------------------------------- clean_shard
+
+
+def clean_shard(raw_dir: str, plan: Plan, shard: int, read_config: ReadConfig, clean_config: CleanConfig,
+                dedup_config: DedupConfig, progress: Callable[[int, int], None] | None = None
+                ) -> tuple[list[dict], np.ndarray]:
+    """Read, extract, normalise, clean and fingerprint the files of one shard.
+
+    Returns one record per document (rejections included), the signatures
+    of the kept ones (row ``record["sig"]``).
+    """
+    files = [plan.files[i] for i in plan.shards[shard]]
+    docs: list[Document] = []
+    for n, planned in enumerate(files):
+        for doc in read_source(raw_dir, planned.path, planned.id, read_config):
+            docs.append(clean_document(doc, clean_config))
+        if progress:
+            progress(n + 1, len(files))
+    kept = [d for d in docs if d.status == KEPT]
+    fingerprints = fingerprint_texts([d.text for d in kept], dedup_config)
+    by_id = {d.id: (i, fp) for i, (d, fp) in enumerate(zip(kept, fingerprints))}
+    records = []
+    for doc in docs:
+        record = {"id": doc.id, "source": doc.source, "status": doc.status, "reason": doc.reason,
+                  "text": doc.text, "metadata": doc.metadata, "removed": doc.removed}
+        if doc.id in by_id:
+            record["sig"], fp = by_id[doc.id]
+            record["exact"] = fp.exact
+        records.append(record)
+    sigs = np.vstack([fp.signature for fp in fingerprints]) if fingerprints else \
+        np.zeros((0, dedup_config.num_perm), dtype=np.uint32)
+    return records, sigs.astype(np.uint32)
+
+
+def write_shard(records: list[dict], sigs: np.ndarray, records_fh, sigs_fh) -> None:
+    records_fh.write(dumps_jsonl(records))
+    buf = io.BytesIO()
+    np.save(buf, sigs)
+    sigs_fh.write(buf.getvalue())
+
+
+def read_shard(records_path: str | Path, sigs_path: str | Path) -> tuple[list[dict], np.ndarray]:
+    with open(records_path, encoding="utf-8") as fh:
+        records = [json.loads(line) for line in fh if line.strip()]
+    return records, np.load(sigs_path)
+
+
+# ---------------------------------------------------------------- decide
+
+
+def decide(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.ndarray]],
+           dedup_config: DedupConfig) -> list[dict]:
+    """Deduplicate a run's kept documents against everything published and
+    against each other; writes the run's index segment and returns one
+    decision per document of the run."""
+    state = State.load(clean_dir)
+    index = load_index(clean_dir, state, dedup_config)
+    records: list[dict] = []
+    candidates: list[Candidate] = []
+    for shard_records, sigs in shards:
+        for record in shard_records:
+            records.append(record)
+            if record["status"] == KEPT:
+                fp = Fingerprint(record["exact"], sigs[record["sig"]])
+                candidates.append(Candidate(record["id"], record["text"], fp, record["metadata"].get("date")))
+    # Earlier versions of changed raw files leave the index before the run is
+    # compared with it: a file is never a duplicate of its own old version.
+    replaced = sorted({i for f in plan.files for i in state.ledger.get(f.path, {}).get("kept", [])})
+    for doc_id in replaced:
+        index.remove(doc_id)
+    decisions = {d.id: d for d in deduplicate(candidates, index, lambda i: published_text(clean_dir, i),
+                                              dedup_config)}
+    kept = [(c.id, c.fingerprint) for c in sorted(candidates, key=lambda c: c.id)
+            if decisions[c.id].duplicate_of is None]
+    write_segment(segment_path(clean_dir, plan.run), kept, replaced, dedup_config.num_perm)
+    out = []
+    for record in records:
+        d = decisions.get(record["id"])
+        out.append({"id": record["id"], "duplicate_of": d.duplicate_of if d else None,
+                    "similarity": d.similarity if d else None, "how": d.how if d else None})
+    return out
+
+
+# ---------------------------------------------------------------- publish
+
+
+def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.ndarray]],
+            decisions: list[dict]) -> dict:
+    """Make a run visible: texts first, then the manifest (the consumers'
+    commit point), then the state (the pipeline's commit point). Running it
+    again after a crash produces the same folder."""
+    clean = Path(clean_dir)
+    state = State.load(clean)
+    decided = {d["id"]: d for d in decisions}
+    manifest = read_manifest(clean)
+    new_records, removed_lines, kept_by_path = [], [], {}
+    for shard_records, _ in shards:
+        for record in shard_records:
+            d = decided.get(record["id"], {})
+            entry = _manifest_record(record, d, plan.run)
+            if entry["status"] == KEPT:
+                body = record["text"] + "\n"
+                path = text_path(clean, record["id"])
+                if not path.exists() or path.read_bytes() != body.encode("utf-8"):
+                    atomic_write(path, body)
+                kept_by_path.setdefault(record["source"].split("#")[0], []).append(record["id"])
+            else:
+                old = manifest.get(record["id"])
+                if old and old.get("status") == KEPT:
+                    # A changed raw file whose new version is not kept: its old
+                    # text no longer matches the manifest.
+                    text_path(clean, record["id"]).unlink(missing_ok=True)
+            new_records.append(entry)
+            removed_lines.extend({"id": record["id"], "reason": reason, "line": line}
+                                 for reason, line in record["removed"])
+    for entry in new_records:
+        manifest.pop(entry["id"], None)
+    ordered = list(manifest.values()) + sorted(new_records, key=lambda r: r["id"])
+
+    summary = _summary(plan, new_records, removed_lines)
+    reports = clean / REPORTS / plan.run
+    atomic_write(reports / "removed.jsonl", dumps_jsonl(removed_lines))
+    atomic_write(reports / "duplicates.jsonl", dumps_jsonl(_clusters(new_records)))
+    atomic_write(reports / "summary.json", json.dumps(summary, indent=2, sort_keys=True) + "\n")
+    atomic_write(clean / MANIFEST, dumps_jsonl(ordered))
+
+    for f in plan.files:
+        state.ledger[f.path] = {"size": f.size, "mtime_ns": f.mtime_ns, "hash": f.hash, "id": f.id,
+                                "kept": sorted(kept_by_path.get(f.path, []))}
+    if plan.run not in state.segments:
+        state.segments.append(plan.run)
+    state.runs = [r for r in state.runs if r["run"] != plan.run] + [
+        {"run": plan.run, "documents": summary["documents"], "kept": summary["status"].get(KEPT, 0)}]
+    state.save(clean)
+    return summary
+
+
+def _manifest_record(record: dict, decision: dict, run: str) -> dict:
+    status = record["status"]
+    if status == KEPT and decision.get("duplicate_of"):
+        status = DUPLICATE
+    text = record["text"] + "\n" if status == KEPT else ""
+    meta = record["metadata"]
+    entry = {
+        "id": record["id"],
+        "source": record["source"],
+        "status": status,
+        "path": f"{record['id']}.txt" if status == KEPT else None,
+        "duplicate_of": decision.get("duplicate_of") if status == DUPLICATE else None,
+        "similarity": decision.get("similarity") if status == DUPLICATE else None,
+        "reason": record["reason"] if status == REJECTED else (decision.get("how") if status == DUPLICATE else None),
+        "chars": len(text),
+        "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest() if status == KEPT else None,
+        "lines_removed": len(record["removed"]),
+        "run": run,
+    }
+    for key in METADATA_FIELDS:
+        entry[key] = meta.get(key)
+    if "source_id" in meta:
+        entry["source_id"] = meta["source_id"]
+    return entry
+
+
+def _clusters(records: list[dict]) -> list[dict]:
+    clusters: dict[str, list[dict]] = {}
+    for r in records:
+        if r["status"] == DUPLICATE:
+            clusters.setdefault(r["duplicate_of"], []).append(
+                {"id": r["id"], "similarity": r["similarity"], "how": r["reason"]})
+    return [{"kept": k, "copies": sorted(v, key=lambda c: c["id"])} for k, v in sorted(clusters.items())]
+
+
+def _summary(plan: Plan, records: list[dict], removed_lines: list[dict]) -> dict:
+    status = Counter(r["status"] for r in records)
+    rejected = Counter((r["reason"] or "").split(":")[0] for r in records if r["status"] == REJECTED)
+    lines = Counter(r["reason"] for r in removed_lines)
+    return {"run": plan.run, "files": len(plan.files), "documents": len(records),
+            "status": dict(sorted(status.items())), "rejected": dict(sorted(rejected.items())),
+            "lines_removed": dict(sorted(lines.items()))}
+
+
+def format_summary(summary: dict, seconds: float | None = None) -> str:
+    s = summary["status"]
+    parts = [f"run {summary['run']}: {summary['documents']} documents from {summary['files']} files",
+             f"kept {s.get(KEPT, 0)}, duplicates {s.get(DUPLICATE, 0)}, rejected {s.get(REJECTED, 0)}"]
+    if summary["rejected"]:
+        parts.append("rejected: " + ", ".join(f"{k} {v}" for k, v in summary["rejected"].items()))
+    if summary["lines_removed"]:
+        parts.append("lines removed: " + ", ".join(f"{k} {v}" for k, v in summary["lines_removed"].items()))
+    if seconds is not None:
+        parts.append(f"took {seconds:.1f} s")
+    return "\n".join(parts)
+
+
+def iter_shards(paths: Iterable[tuple[Path, Path]]) -> Iterator[tuple[list[dict], np.ndarray]]:
+    for records_path, sigs_path in paths:
+        yield read_shard(records_path, sigs_path)

@@ -1,0 +1,431 @@
+"""Remove boilerplate and spam from article text, line by line.
+
+Scraped text puts every visible block of a page on its own line: the article
+paragraphs, and around and inside them the site's chrome (navigation,
+appeals, related-story lists, captions, comment forms, comments). The
+cleaner decides per line, in passes that each leave a reason on the lines
+they remove:
+
+1. glued text is split (``difference.Ukraine's``), list markers fused to
+   headlines are recognised (``list 1 of 3Russia…``);
+2. lexical chrome: lines that are news-site furniture by their wording
+   (appeals, sign-in and subscription prompts, share buttons, ad labels,
+   comment-form furniture, section headings, photo captions and credits);
+3. spam (``spam.py``);
+4. appeal blocks: a line that addresses the reader, sandwiched between two
+   appeal lines, belongs to the appeal;
+5. structure: the body runs from the first to the last paragraph-like line;
+   what comes before it is the page header (title, byline and date go to
+   metadata), what comes after it is footer; a section that ends the
+   article (comments, related stories, a paywall prompt) is removed up to
+   the next real paragraph, or to the end for comments;
+6. repeats: a line printed twice in one document (a caption, a pull quote)
+   is kept once.
+
+Everything here is a function of the text alone, so it works on sites it
+has never seen; no site's exact strings are listed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import spam
+from .config import CleanConfig
+
+# ---------------------------------------------------------------- patterns
+
+_I = re.IGNORECASE
+
+# Terminal punctuation, possibly followed by closing quotes or brackets.
+_TERMINAL = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
+_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+_LETTER = re.compile(r"[^\W\d_]")
+
+# "difference.Ukraine's": a sentence end glued to the next sentence.
+_GLUED = re.compile(r"(?<=[a-z\u00e0-\u00ff][.!?])(?=[A-Z\u00c0-\u00de][a-z\u00e0-\u00ff’'])")
+# "list 1 of 3Russia-Ukraine war": a slider or related-list marker fused to a headline.
+_LIST_MARKER = re.compile(r"^[-•*·]?\s*(?:list|item|slide|story|image|photo)\s+\d+\s+of\s+\d+\s*", _I)
+
+# Lines that are chrome by their wording, whatever the site. Each pattern is
+# matched against the whole line (short furniture) or anywhere in it (appeal
+# and prompt phrases), with the reason it is removed for.
+_WHOLE_LINE_CHROME: tuple[tuple[str, str], ...] = (
+    ("advertisement", r"(?:advertisement|advertising|sponsored(?: content)?|ad|ads|promoted|paid (?:post|content)|"
+                      r"story continues below(?: advertisement)?|continue reading below|scroll to continue)"),
+    ("comments", r"(?:\d+\s+)?(?:comments?|replies|reply|leave a (?:comment|reply)|post a comment|add a comment|"
+                 r"show comments|view comments|load comments|comments? \(\d+\)|join the (?:conversation|discussion)|"
+                 r"join our commenting forum|please enter your (?:comment|name|email)(?: here)?!?|"
+                 r"(?:cancel )?reply|log ?in to (?:comment|reply)|be the first to comment|"
+                 r"save my name, email,? and website in this browser for the next time i comment\.?)"),
+    ("related", r"(?:related|related (?:news|stories|articles|content|posts|coverage|topics|links|reading)|"
+                r"more (?:from|on|stories|news|in|like this)\b.*|more stories|recommended(?: for you| stories| articles)?|"
+                r"(?:you )?(?:may|might) (?:also )?(?:like|be interested in|enjoy)|read (?:more|next|also)|"
+                r"also read|see also|most (?:read|popular|viewed|shared)|trending(?: now| stories)?|top stories.*|"
+                r"our picks|editor'?s picks|latest (?:news|stories)|what to read next|don'?t miss|"
+                r"end of list|in other news)"),
+    ("social", r"(?:share|share this(?: article| story)?|share on \w+|tweet|email|print|copy link|"
+               r"facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|telegram|follow us(?: on \w+)?|"
+               r"(?:share|follow)(?:\s*[|/·]\s*\w+)+)"),
+    ("navigation", r"(?:home|menu|search|skip to (?:main )?content|back to top|next|previous|close|"
+                   r"sections|navigation|main menu|open menu|toggle navigation|log ?in|sign ?in|sign ?up|"
+                   r"register|my account|subscribe|subscribe now|start reading|download the app|"
+                   r"get the app|open in app|listen(?: to (?:this )?article)?|\d+ min(?:ute)? read|"
+                   r"tags?:.*|topics?:.*|filed under:?.*|categories:.*)"),
+    ("prompt", r"(?:fourteen|\d+|free) days? free|free trial|try it free|"
+               r"sign up to read this article|already (?:a member|a subscriber|have an account)\??.*|"
+               r"you have \d+ free (?:articles?|stories) (?:left|remaining).*|"
+               r"(?:one|\d+) (?:app|subscription|membership)\.?(?: one (?:app|subscription|membership)\.?)*"),
+)
+_WHOLE_LINE = tuple((reason, re.compile(rf"^[\W_]*{body}[\W_]*$", _I)) for reason, body in _WHOLE_LINE_CHROME)
+
+_PHRASE_CHROME: tuple[tuple[str, str], ...] = (
+    ("appeal", r"\b(?:your (?:support|donation|contribution|gift)|donat(?:e|ion|ions|ing) (?:to|now|today)|make a (?:donation|contribution)|"
+               r"support (?:us|our (?:journalism|work|reporting|newsroom)|independent journalism)|"
+               r"(?:become|join us as) a (?:member|supporter|patron|subscriber)|"
+               r"(?:reader|listener|member)[- ](?:funded|supported)|paywalls?\b|"
+               r"(?:quality|independent|trusted|fearless) journalism (?:should|is|needs|matters|costs)|"
+               r"journalism (?:should be (?:free|available)|costs money|needs your)|"
+               r"help us (?:to )?(?:tell|keep|continue|fund|report)|we (?:rely|depend) on (?:readers|you|your))"),
+    ("subscription", r"\b(?:subscribe (?:now|today|to (?:our|the|read|continue|get))|subscribers? only|"
+                     r"(?:to )?continue reading,? (?:please )?(?:subscribe|sign|log)|unlimited (?:digital )?access|"
+                     r"sign (?:up|in) to (?:read|continue|get|receive|unlock)|"
+                     r"(?:create|register for) a free account|log in to (?:read|continue))"),
+    ("newsletter", r"\b(?:sign up (?:for|to) (?:our|the) \w*\s*newsletters?|newsletter sign[- ]?up|"
+                   r"get (?:our|the) \w*\s*newsletter|delivered (?:straight )?to your inbox|"
+                   r"enter your email(?: address)?|by (?:signing up|subscribing),? you (?:agree|consent))"),
+    ("app", r"\b(?:download (?:our|the) (?:free )?\w*\s*app|get (?:our|the) \w*\s*app\b|available on the app store|"
+            r"get it on google play|all your news in one place)"),
+    ("cookie", r"\b(?:we use cookies|this (?:site|website) uses cookies|accept (?:all )?cookies|cookie (?:policy|settings|preferences)|"
+               r"by continuing to (?:use|browse)(?: this site)?,? you (?:agree|accept|consent))"),
+    ("legal", r"(?:©|\(c\)|copyright)\s*(?:\d{4}|[A-Z])|\ball rights reserved\b|"
+              r"\bthis (?:material|article) may not be (?:published|reproduced|broadcast)"),
+)
+_PHRASE = tuple((reason, re.compile(body, _I)) for reason, body in _PHRASE_CHROME)
+
+# Photo credits and captions: "Photograph: X/AP", "(X via Getty Images)",
+# "(Photo by X / AFP)", "Image: Reuters", "(AP Photo/X)".
+_CREDIT = re.compile(
+    r"(?:\b(?:photograph|photo|image|picture|illustration|credit|source|video)(?:\s+by)?\s*:\s*[^.]{2,80}$|"
+    r"\((?:[^()]{0,80}\b(?:via getty images|getty images|photo by|photograph by|ap photo|afp|reuters|"
+    r"epa|shutterstock|alamy|pool|file photo|handout)\b[^()]{0,80})\)\s*$|"
+    r"/\s*(?:ap|afp|reuters|epa|getty images|pa|shutterstock|alamy)\s*$)", _I)
+
+# Byline and date lines of a page header.
+_BYLINE = re.compile(r"^(?:by|written by|words by|reporting by)\s+(.{3,80})$", _I)
+_NAMES_LINE = re.compile(
+    r"^(?:[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})(?:(?:\s*,\s*|\s+and\s+|\s*&\s*)"
+    r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})*(?:\s+in\s+[A-Z][\w'’ -]+)?$")
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_MONTH_NUMBER = {name: i % 12 + 1 for i, name in enumerate(_MONTHS.split("|")[:12])}
+_MONTH_NUMBER.update({name: _MONTH_NUMBER[full] for name, full in (
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("jun", "june"),
+    ("jul", "july"), ("aug", "august"), ("sep", "september"), ("sept", "september"), ("oct", "october"),
+    ("nov", "november"), ("dec", "december"))})
+_DATE_PATTERNS = (
+    re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"),
+    re.compile(rf"\b(?P<mon>{_MONTHS})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", _I),
+    re.compile(rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<mon>{_MONTHS})\.?,?\s+(?P<y>(?:19|20)\d\d)\b", _I),
+)
+_DATE_LINE_MAX_WORDS = 12
+
+# Pronouns that address the reader, used to extend an appeal to its middle lines.
+_READER_ADDRESS = re.compile(r"\b(?:we|our|us|you|your)\b", _I)
+_QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
+
+# Sections that end the article: everything after them is furniture.
+_ENDS_AT_DOCUMENT_END = {"comments"}
+_ENDS_SECTION = {"comments", "related", "prompt", "subscription", "newsletter"}
+
+# Thresholds of the structural pass, set on the seed articles and on pages
+# rendered as scraped text: a paragraph of an article has at least this many
+# words, or a few less when it ends like a sentence.
+PARAGRAPH_WORDS = 12
+SENTENCE_PARAGRAPH_WORDS = 8
+SHORT_SENTENCE_WORDS = 3
+# A line printed again later in the page (caption, pull quote) when this
+# share of its words is already in an earlier line.
+REPEAT_CONTAINMENT = 0.8
+REPEAT_MIN_WORDS = 6
+
+
+# ---------------------------------------------------------------- records
+
+
+@dataclass
+class Line:
+    text: str
+    reason: str | None = None  # why it was removed; None while kept
+    words: int = 0
+
+    def __post_init__(self) -> None:
+        self.words = len(_WORD.findall(self.text))
+
+    @property
+    def kept(self) -> bool:
+        return self.reason is None
+
+
+@dataclass
+class CleanResult:
+    text: str
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (reason, line)
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- the passes
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-blank lines, with glued sentences and fused list markers split."""
+    lines: list[Line] = []
+    for raw in text.split("\n"):
+        raw = raw.strip()
+        if not raw:
+            continue
+        marker = _LIST_MARKER.match(raw)
+        if marker:
+            lines.append(Line(raw, reason="related"))
+            continue
+        for part in _split_glued(raw):
+            lines.append(Line(part))
+    return lines
+
+
+def _split_glued(line: str) -> list[str]:
+    parts, start = [], 0
+    for match in _GLUED.finditer(line):
+        left = line[start:match.start()]
+        token_start = line.rfind(" ", 0, match.start()) + 1
+        token = line[token_start:match.start() + 12].lower()
+        if "://" in token or "www." in token or len(_WORD.findall(left)) < 3:
+            continue
+        parts.append(left.strip())
+        start = match.start()
+    parts.append(line[start:].strip())
+    return [p for p in parts if p]
+
+
+def mark_lexical(lines: list[Line], config: CleanConfig) -> None:
+    for i, line in enumerate(lines):
+        if not line.kept:
+            continue
+        if not _LETTER.search(line.text):
+            line.reason = "no_text"
+            continue
+        line.reason = chrome_reason(line.text, config)
+        if line.reason is None and spam.is_spam(line.text):
+            line.reason = "spam"
+    if config.drop_captions:
+        # Alt text printed just before a caption: a short line without
+        # sentence punctuation directly above a credited caption.
+        for i in range(1, len(lines)):
+            if lines[i].reason == "caption" and lines[i - 1].kept and lines[i - 1].words < PARAGRAPH_WORDS \
+                    and not _TERMINAL.search(lines[i - 1].text):
+                lines[i - 1].reason = "caption"
+
+
+def chrome_reason(text: str, config: CleanConfig = CleanConfig()) -> str | None:
+    """The kind of news-site furniture a single line is, or None."""
+    words = len(_WORD.findall(text))
+    if words <= 12:
+        for reason, pattern in _WHOLE_LINE:
+            if pattern.match(text):
+                return reason
+    for reason, pattern in _PHRASE:
+        if pattern.search(text):
+            return reason
+    if config.drop_captions and _CREDIT.search(text):
+        return "caption"
+    return None
+
+
+def extend_appeals(lines: list[Line]) -> None:
+    """A line that addresses the reader between two appeal lines is part of
+    the appeal (the middle of a donation box rarely names the ask)."""
+    for i in range(1, len(lines) - 1):
+        line = lines[i]
+        if line.kept and lines[i - 1].reason == "appeal" and _appeal_follows(lines, i + 1) \
+                and _READER_ADDRESS.search(_QUOTED.sub("", line.text)):
+            line.reason = "appeal"
+
+
+def _appeal_follows(lines: list[Line], start: int) -> bool:
+    for line in lines[start:start + 2]:
+        if line.reason == "appeal":
+            return True
+    return False
+
+
+def is_paragraph(line: Line) -> bool:
+    if line.words >= PARAGRAPH_WORDS:
+        return True
+    return line.words >= SENTENCE_PARAGRAPH_WORDS and bool(_TERMINAL.search(line.text))
+
+
+def is_sentence(line: Line) -> bool:
+    return line.words >= SHORT_SENTENCE_WORDS and bool(_TERMINAL.search(line.text))
+
+
+def mark_structure(lines: list[Line]) -> dict[str, str]:
+    """Header, footer and article-ending sections; returns header metadata."""
+    body = [i for i, line in enumerate(lines) if line.kept and is_paragraph(line)]
+    if not body:
+        return {}
+    first = body[0]
+    metadata = _read_header(lines[:first])
+    if "title" not in metadata and _is_headline(lines[first]) and first + 1 < len(lines):
+        # Scraped text usually opens with the headline; with no header
+        # above it, a first line that does not end like a sentence is it.
+        metadata["title"] = lines[first].text
+        lines[first].reason = "title"
+    for line in lines[:first]:
+        if line.kept:
+            line.reason = "header"
+    _cut_ending_sections(lines, first)
+    body = [i for i, line in enumerate(lines) if line.kept and is_paragraph(line)]
+    last = body[-1] if body else first
+    # Short closing sentences right after the last paragraph belong to it.
+    end = last + 1
+    while end < len(lines) and (not lines[end].kept or is_sentence(lines[end])):
+        if not lines[end].kept and lines[end].reason not in ("caption", "advertisement", "spam"):
+            break
+        end += 1
+    for line in lines[end:]:
+        if line.kept:
+            line.reason = "footer"
+    return metadata
+
+
+def _cut_ending_sections(lines: list[Line], first: int) -> None:
+    """After the article has started, a comments heading ends it; a related,
+    newsletter or paywall heading removes what follows up to the next real
+    paragraph."""
+    seen = 0
+    i = first
+    while i < len(lines):
+        line = lines[i]
+        if line.kept and is_paragraph(line):
+            seen += 1
+        elif line.reason in _ENDS_SECTION and seen >= 1 and line.words <= 12:
+            to_end = line.reason in _ENDS_AT_DOCUMENT_END and seen >= 3
+            j = i + 1
+            while j < len(lines):
+                nxt = lines[j]
+                if not to_end and nxt.kept and _is_article_paragraph(nxt):
+                    break
+                if nxt.kept:
+                    nxt.reason = line.reason
+                j += 1
+            i = j
+            continue
+        i += 1
+
+
+def _is_article_paragraph(line: Line) -> bool:
+    """A paragraph that resumes the article after an inserted section: long,
+    sentence-ended, not talking to the reader."""
+    return (line.words >= 2 * PARAGRAPH_WORDS - 4 and bool(_TERMINAL.search(line.text))
+            and not _READER_ADDRESS.search(_QUOTED.sub("", line.text)))
+
+
+def _is_headline(line: Line) -> bool:
+    return line.kept and 3 <= line.words <= 25 and not _TERMINAL.search(line.text)
+
+
+def _read_header(header: list[Line]) -> dict[str, str]:
+    metadata: dict[str, str] = {}
+    candidates = []
+    for line in header:
+        if not line.kept:
+            continue
+        text = line.text
+        byline = _BYLINE.match(text)
+        if byline:
+            metadata.setdefault("author", byline.group(1).strip())
+            continue
+        if line.words <= _DATE_LINE_MAX_WORDS:
+            date = parse_date(text)
+            if date:
+                metadata.setdefault("date", date)
+                continue
+        if _NAMES_LINE.match(text) and line.words <= 10 and " in " in text:
+            metadata.setdefault("author", text.split(" in ")[0].strip())
+            continue
+        if 3 <= line.words <= 30 and not text.endswith("."):
+            candidates.append(text)
+    # Lines that repeat another candidate with more in front are breadcrumbs.
+    candidates = [c for c in candidates if not any(o != c and c.endswith(o) for o in candidates)]
+    if candidates:
+        # The headline is the longest title-like line left in the header.
+        metadata["title"] = max(candidates, key=lambda t: (len(_WORD.findall(t)), -candidates.index(t)))
+    return metadata
+
+
+def parse_date(text: str) -> str | None:
+    """An ISO date from common news date formats, or None."""
+    for pattern in _DATE_PATTERNS:
+        match = pattern.search(text)
+        if not match:
+            continue
+        parts = match.groupdict()
+        month = int(parts["m"]) if parts.get("m") else _MONTH_NUMBER.get(parts["mon"].lower().rstrip("."))
+        day, year = int(parts["d"]), int(parts["y"])
+        if month and 1 <= day <= 31:
+            return f"{year:04d}-{month:02d}-{day:02d}"
+    return None
+
+
+def mark_repeats(lines: list[Line]) -> None:
+    seen_exact: set[str] = set()
+    earlier: list[set[str]] = []
+    for line in lines:
+        key = " ".join(w.lower() for w in _WORD.findall(line.text))
+        if not line.kept:
+            continue
+        if key in seen_exact and line.words >= 2:
+            line.reason = "repeated"
+            continue
+        seen_exact.add(key)
+        if line.words >= REPEAT_MIN_WORDS:
+            words = set(key.split())
+            if any(len(words & prior) >= REPEAT_CONTAINMENT * len(words) for prior in earlier[-200:]):
+                line.reason = "repeated"
+                continue
+            earlier.append(words)
+
+
+def drop_title(lines: list[Line], title: str | None) -> None:
+    """Extracted HTML often starts with the headline; it belongs in metadata."""
+    if not title:
+        return
+    key = _key(title)
+    for line in lines:
+        if line.kept:
+            if _key(line.text) == key:
+                line.reason = "title"
+            return
+
+
+def _key(text: str) -> str:
+    return " ".join(w.lower() for w in _WORD.findall(text))
+
+
+def clean_text(text: str, config: CleanConfig = CleanConfig(), *, title: str | None = None) -> CleanResult:
+    """The article body of normalised text, with what was removed and why."""
+    lines = split_lines(text)
+    drop_title(lines, title)
+    mark_lexical(lines, config)
+    extend_appeals(lines)
+    metadata = mark_structure(lines)
+    found_title = metadata.get("title")
+    if found_title:
+        key = _key(found_title)
+        for line in lines:
+            if line.kept and _key(line.text) == key:
+                line.reason = "title"
+    mark_repeats(lines)
+    kept = [line.text for line in lines if line.kept]
+    removed = [(line.reason, line.text) for line in lines if not line.kept]
+    return CleanResult(text="\n\n".join(kept), removed=removed, metadata=metadata)

@@ -1,0 +1,88 @@
+"""Every knob that changes output, in frozen dataclasses with documented defaults.
+
+Luigi parameters in ``tasks/`` map one-to-one onto these fields; nothing else
+in the library reads configuration.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ReadConfig:
+    # A single text or HTML document larger than this is rejected (reason
+    # "too_large") instead of being held in memory; gzip input is
+    # decompressed only up to this size, which bounds a gzip bomb.
+    max_doc_bytes: int = 16 * 1024 * 1024
+    # JSONL exports are read line by line; this bounds the decompressed size
+    # of one export file.
+    max_jsonl_bytes: int = 1024 * 1024 * 1024
+
+    def __post_init__(self) -> None:
+        _require(self.max_doc_bytes > 0, "max_doc_bytes must be positive")
+        _require(self.max_jsonl_bytes > 0, "max_jsonl_bytes must be positive")
+
+
+@dataclass(frozen=True)
+class CleanConfig:
+    # HTML: trafilatura's bias. "balanced" is its default; "precision" and
+    # "recall" map to favor_precision / favor_recall.
+    html_bias: str = "balanced"
+    # Photo captions and their credits are not article text.
+    drop_captions: bool = True
+    # Quality gate: a clean body with fewer words than this is rejected
+    # ("too_short"); with none at all it is rejected as "empty".
+    min_words: int = 20
+    # A document whose removed spam lines outweigh its remaining text by this
+    # share of characters is rejected as "spam".
+    max_spam_share: float = 0.5
+
+    def __post_init__(self) -> None:
+        _require(self.html_bias in ("balanced", "precision", "recall"),
+                 f"html_bias must be balanced, precision or recall, not {self.html_bias!r}")
+        _require(self.min_words >= 0, "min_words must be >= 0")
+        _require(0.0 < self.max_spam_share <= 1.0, "max_spam_share must be in (0, 1]")
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    # Jaccard similarity of word shingle sets above which two articles are
+    # the same story. Verified on the true shingle sets, not only estimated.
+    threshold: float = 0.8
+    # A shorter text whose shingles are this much contained in a longer one
+    # is an abridged copy of it.
+    containment: float = 0.9
+    # Word n-grams; 5 is the common choice for news (C4, FineWeb).
+    shingle_size: int = 5
+    num_perm: int = 128
+
+    def __post_init__(self) -> None:
+        _require(0.0 < self.threshold <= 1.0, "dedup threshold must be in (0, 1]")
+        _require(0.0 < self.containment <= 1.0, "dedup containment must be in (0, 1]")
+        _require(self.shingle_size >= 1, "shingle_size must be >= 1")
+        _require(self.num_perm >= 16, "num_perm must be >= 16")
+
+    def index_key(self) -> dict:
+        """The settings an index is bound to: signatures made with other
+        values cannot be compared with it."""
+        return {"shingle_size": self.shingle_size, "num_perm": self.num_perm,
+                "scheme": "affine32", "hash": "xxh3_64", "seed": 1}
+
+
+def fingerprint(*configs: object) -> str:
+    """A short stable hash of configuration values, part of batch ids so
+    outputs made with other settings are never mistaken for current ones."""
+    blob = json.dumps([dataclasses.asdict(c) for c in configs], sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:12]
+
+
+class ConfigError(ValueError):
+    """A setting has a value the pipeline cannot work with."""
+
+
+def _require(ok: bool, message: str) -> None:
+    if not ok:
+        raise ConfigError(message)

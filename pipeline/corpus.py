@@ -1,0 +1,265 @@
+"""The clean folder: what has been seen, planned, decided and published.
+
+Layout (the corpus and its state move together)::
+
+    clean/
+      <id>.txt                  kept articles
+      manifest.jsonl            one record per raw document ever seen
+      reports/<run>/            summary.json, removed.jsonl, duplicates.jsonl
+      .state/
+        state.json              ledger of processed raw files, index segments, runs
+        batches/<run>/          plan, shard outputs and dedup decisions of a run
+        index/<run>.npz         signatures of the articles a run kept
+
+Every file is written to a temporary name and renamed into place.
+``manifest.jsonl`` is the commit point for consumers: an article is
+published when its record is there. ``state.json`` is the commit point
+for the pipeline: a raw file is done when the ledger lists it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .config import DedupConfig
+from .dedup import DedupIndex, Fingerprint
+from .sources import SourceFile, content_hash, discover, split_name
+
+STATE = ".state"
+MANIFEST = "manifest.jsonl"
+REPORTS = "reports"
+STATE_VERSION = 1
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# mkstemp creates files readable by the owner only; published files get the
+# permissions an ordinary open() would give them.
+_FILE_MODE = 0o666 & ~_current_umask()
+
+
+class StateError(RuntimeError):
+    """The clean folder's state cannot be used as it is."""
+
+
+# ---------------------------------------------------------------- writing
+
+
+def atomic_write(path: str | os.PathLike, data: bytes | str) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the
+    whole new one, never a part."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:80]}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), _FILE_MODE)
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def dumps_jsonl(records: Iterable[dict]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+
+
+def read_jsonl(path: str | os.PathLike) -> Iterator[dict]:
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+# ---------------------------------------------------------------- state
+
+
+@dataclass
+class State:
+    ledger: dict[str, dict[str, Any]] = field(default_factory=dict)  # raw path -> size, mtime_ns, hash, id, kept
+    segments: list[str] = field(default_factory=list)  # runs whose index segment is live, in order
+    index_key: dict[str, Any] | None = None
+    runs: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, clean_dir: str | os.PathLike) -> "State":
+        path = Path(clean_dir) / STATE / "state.json"
+        if not path.exists():
+            return cls()
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StateError(f"cannot read {path}: {exc}") from None
+        if data.get("version") != STATE_VERSION:
+            raise StateError(f"{path} has state version {data.get('version')!r}; this pipeline reads {STATE_VERSION}")
+        return cls(ledger=data["ledger"], segments=data["segments"], index_key=data["index_key"], runs=data["runs"])
+
+    def save(self, clean_dir: str | os.PathLike) -> None:
+        data = {"version": STATE_VERSION, "ledger": self.ledger, "segments": self.segments,
+                "index_key": self.index_key, "runs": self.runs}
+        atomic_write(Path(clean_dir) / STATE / "state.json", json.dumps(data, sort_keys=True, indent=0))
+
+    def check_index(self, config: DedupConfig) -> None:
+        if self.index_key is not None and self.index_key != config.index_key():
+            raise StateError(
+                f"the clean folder's index was built with {self.index_key}, but the run asks for "
+                f"{config.index_key()}; signatures made with other settings cannot be compared. "
+                "Run with the original --shingle-size/--num-perm, or into a new clean folder.")
+
+
+# ---------------------------------------------------------------- planning
+
+
+@dataclass
+class PlannedFile:
+    path: str
+    id: str
+    hash: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class Plan:
+    run: str
+    files: list[PlannedFile]
+    shards: list[list[int]]  # indices into files
+
+    def to_json(self) -> str:
+        return json.dumps({"run": self.run, "files": [f.__dict__ for f in self.files], "shards": self.shards},
+                          sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Plan":
+        data = json.loads(text)
+        return cls(data["run"], [PlannedFile(**f) for f in data["files"]], data["shards"])
+
+
+def batch_dir(clean_dir: str | os.PathLike, run: str) -> Path:
+    return Path(clean_dir) / STATE / "batches" / run
+
+
+def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_fingerprint: str,
+               shard_size: int, state: State | None = None) -> Plan | None:
+    """The raw files that are new or changed since the last published run,
+    grouped into shards; None when there is nothing to do.
+
+    The run id is a hash of the files' contents and the configuration, so
+    planning again after a crash finds the same run and its finished parts.
+    """
+    state = state if state is not None else State.load(clean_dir)
+    taken = {entry["id"]: path for path, entry in state.ledger.items()}
+    todo: list[PlannedFile] = []
+    for src in discover(raw_dir):
+        known = state.ledger.get(src.path)
+        if known and known["size"] == src.size and known["mtime_ns"] == src.mtime_ns:
+            continue
+        try:
+            digest = content_hash(Path(raw_dir) / src.path)
+        except OSError:
+            continue  # vanished since discovery: it will be seen again if it comes back
+        if known and known["hash"] == digest:
+            continue
+        doc_id = known["id"] if known else _free_id(src, taken)
+        taken[doc_id] = src.path
+        todo.append(PlannedFile(src.path, doc_id, digest, src.size, src.mtime_ns))
+    if not todo:
+        return None
+    key = json.dumps([config_fingerprint, [(f.path, f.hash) for f in todo]])
+    run = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return Plan(run, todo, _shards(todo, shard_size))
+
+
+def _free_id(src: SourceFile, taken: dict[str, str]) -> str:
+    """The id of a raw file: its path without extension, or, when another
+    file already has that id (``a.txt`` and ``a.html``), its full path."""
+    stem, _, _ = split_name(src.path)
+    return stem if stem not in taken else src.path
+
+
+def _shards(files: list[PlannedFile], shard_size: int, shard_bytes: int = 256 * 1024 * 1024) -> list[list[int]]:
+    shards: list[list[int]] = [[]]
+    size = 0
+    for i, f in enumerate(files):
+        if shards[-1] and (len(shards[-1]) >= shard_size or size + f.size > shard_bytes):
+            shards.append([])
+            size = 0
+        shards[-1].append(i)
+        size += f.size
+    return shards
+
+
+# ---------------------------------------------------------------- the index
+
+
+def segment_path(clean_dir: str | os.PathLike, run: str) -> Path:
+    return Path(clean_dir) / STATE / "index" / f"{run}.npz"
+
+
+def write_segment(path: str | os.PathLike, kept: list[tuple[str, Fingerprint]], removed: list[str],
+                  num_perm: int) -> None:
+    """The signatures of the articles one run kept, and the ids it took out
+    of the index (earlier versions of changed raw files)."""
+    import io
+    buf = io.BytesIO()
+    sigs = np.vstack([fp.signature for _, fp in kept]) if kept else np.zeros((0, num_perm), dtype=np.uint32)
+    np.savez(buf, ids=np.array([i for i, _ in kept], dtype=str), exact=np.array([fp.exact for _, fp in kept], dtype=str),
+             signatures=sigs.astype(np.uint32), removed=np.array(removed, dtype=str))
+    atomic_write(path, buf.getvalue())
+
+
+def load_index(clean_dir: str | os.PathLike, state: State, config: DedupConfig) -> DedupIndex:
+    """The index of everything published, from the live segments: no text
+    is read or hashed again."""
+    state.check_index(config)
+    live: dict[str, Fingerprint] = {}
+    for run in state.segments:
+        with np.load(segment_path(clean_dir, run)) as seg:
+            for doc_id in seg["removed"].tolist():
+                live.pop(doc_id, None)
+            for doc_id, exact, sig in zip(seg["ids"].tolist(), seg["exact"].tolist(), seg["signatures"]):
+                live[doc_id] = Fingerprint(exact, sig)
+    index = DedupIndex(config)
+    index.add_many(live.items())
+    return index
+
+
+# ---------------------------------------------------------------- the manifest
+
+
+def read_manifest(clean_dir: str | os.PathLike) -> dict[str, dict]:
+    path = Path(clean_dir) / MANIFEST
+    if not path.exists():
+        return {}
+    return {r["id"]: r for r in read_jsonl(path)}
+
+
+def text_path(clean_dir: str | os.PathLike, doc_id: str) -> Path:
+    return Path(clean_dir) / f"{doc_id}.txt"
+
+
+def published_text(clean_dir: str | os.PathLike, doc_id: str) -> str | None:
+    try:
+        return text_path(clean_dir, doc_id).read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        return None

@@ -1,0 +1,209 @@
+"""Exact and near-duplicate detection on clean text.
+
+- Texts are compared after a hashing normalisation (NFKC, case folding,
+  quotes and dashes folded, punctuation dropped, whitespace and line
+  wrapping ignored), so formatting differences vanish.
+- Exact copies are caught by a 128-bit hash of the normalised text.
+- Near copies: word shingles hashed with xxh32, MinHash with the
+  ``affine32`` scheme and seed 1 (pinned: an index built with another scheme
+  or hash silently matches nothing), LSH for candidates, then verification
+  on the true shingle sets: Jaccard similarity, or containment of the
+  shorter text in the longer one for abridged copies.
+- Only kept articles enter the index, and a duplicate points at the kept
+  article it copies, so weak links never chain into large clusters.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import xxhash
+from datasketch import MinHash, MinHashLSH
+
+from .config import DedupConfig
+
+SCHEME = "affine32"
+SEED = 1
+# LSH finds candidates at this estimated Jaccard, below the verification
+# threshold, so abridged copies (whose Jaccard is lower than their
+# containment) still reach verification.
+CANDIDATE_THRESHOLD = 0.5
+# Containment is only trusted for texts with at least this many shingles; a
+# few sentences are contained in many articles.
+MIN_CONTAINMENT_SHINGLES = 30
+
+_FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"',
+                       "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def hash_words(text: str) -> list[str]:
+    """The words of ``text`` as deduplication sees them."""
+    text = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
+    return _TOKEN.findall(text)
+
+
+def exact_hash(words: list[str]) -> str:
+    return xxhash.xxh3_128_hexdigest(" ".join(words).encode("utf-8"))
+
+
+def shingle_hashes(words: list[str], size: int) -> np.ndarray:
+    """Sorted unique 32-bit hashes of the word ``size``-grams (the whole
+    text as one shingle when it is shorter)."""
+    if not words:
+        return np.zeros(0, dtype=np.uint32)
+    n = max(1, len(words) - size + 1)
+    grams = (" ".join(words[i:i + size]).encode("utf-8") for i in range(n))
+    return np.unique(np.fromiter((xxhash.xxh32_intdigest(g) for g in grams), dtype=np.uint32, count=n))
+
+
+def _identity(value: int) -> int:
+    return value
+
+
+def signatures(shingle_sets: Iterable[np.ndarray], num_perm: int) -> np.ndarray:
+    """MinHash signatures (rows of uint32) of already-hashed shingle sets."""
+    rows = [m.hashvalues for m in MinHash.generator(
+        (s.tolist() for s in shingle_sets), num_perm=num_perm, seed=SEED, scheme=SCHEME, hashfunc=_identity)]
+    return np.vstack(rows).astype(np.uint32) if rows else np.zeros((0, num_perm), dtype=np.uint32)
+
+
+def _minhash(signature: np.ndarray) -> MinHash:
+    return MinHash(hashvalues=signature, seed=SEED, scheme=SCHEME, hashfunc=_identity)
+
+
+@dataclass
+class Fingerprint:
+    """What deduplication needs to know of one clean text."""
+    exact: str
+    signature: np.ndarray
+
+
+def fingerprint_texts(texts: list[str], config: DedupConfig) -> list[Fingerprint]:
+    word_lists = [hash_words(t) for t in texts]
+    sigs = signatures((shingle_hashes(w, config.shingle_size) for w in word_lists), config.num_perm)
+    return [Fingerprint(exact_hash(w), sigs[i]) for i, w in enumerate(word_lists)]
+
+
+class DedupIndex:
+    """Kept articles: exact hashes and an LSH index of their signatures."""
+
+    def __init__(self, config: DedupConfig) -> None:
+        self.config = config
+        self.lsh = MinHashLSH(threshold=min(CANDIDATE_THRESHOLD, config.threshold), num_perm=config.num_perm)
+        self.exact: dict[str, str] = {}
+        self.ids: set[str] = set()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def add(self, doc_id: str, fp: Fingerprint) -> None:
+        if doc_id in self.ids:
+            self.remove(doc_id)
+        self.lsh.insert(doc_id, _minhash(fp.signature))
+        self.exact.setdefault(fp.exact, doc_id)
+        self.ids.add(doc_id)
+
+    def add_many(self, items: Iterable[tuple[str, Fingerprint]]) -> None:
+        with self.lsh.insertion_session() as session:
+            for doc_id, fp in items:
+                if doc_id in self.ids:
+                    continue
+                session.insert(doc_id, _minhash(fp.signature), check_duplication=False)
+                self.exact.setdefault(fp.exact, doc_id)
+                self.ids.add(doc_id)
+
+    def remove(self, doc_id: str) -> None:
+        if doc_id not in self.ids:
+            return
+        self.lsh.remove(doc_id)
+        self.ids.discard(doc_id)
+        for key in [k for k, v in self.exact.items() if v == doc_id]:
+            del self.exact[key]
+
+    def candidates(self, fp: Fingerprint) -> list[str]:
+        return sorted(self.lsh.query(_minhash(fp.signature)))
+
+
+@dataclass
+class Candidate:
+    """A document of the current batch, in the order survivors are chosen."""
+    id: str
+    text: str
+    fingerprint: Fingerprint
+    date: str | None = None
+
+    def order_key(self) -> tuple:
+        # Earliest date first (undated last), then the most complete text,
+        # then the id: the first of a group of copies is the one kept.
+        return (self.date or "9999-99-99", -len(self.text), self.id)
+
+
+@dataclass
+class Decision:
+    id: str
+    duplicate_of: str | None = None
+    similarity: float | None = None
+    how: str | None = None  # "exact", "jaccard" or "containment"
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """Jaccard similarity and containment of the smaller set in the larger."""
+    if not len(a) or not len(b):
+        return 0.0, 0.0
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    union = len(a) + len(b) - inter
+    smaller = min(len(a), len(b))
+    containment = inter / smaller if smaller >= MIN_CONTAINMENT_SHINGLES else 0.0
+    return inter / union, containment
+
+
+def deduplicate(batch: list[Candidate], index: DedupIndex, published_text: Callable[[str], str | None],
+                config: DedupConfig) -> list[Decision]:
+    """Decide each document of ``batch`` against ``index`` (the published
+    corpus) and the batch documents kept before it; ``index`` is updated
+    with the kept ones. ``published_text`` returns the clean text of a
+    published article, for verifying candidates."""
+    batch_text = {c.id: c.text for c in batch}
+    shingle_cache: dict[str, np.ndarray] = {}
+
+    def shingles_of(doc_id: str) -> np.ndarray | None:
+        if doc_id not in shingle_cache:
+            text = batch_text.get(doc_id)
+            if text is None:
+                text = published_text(doc_id)
+            if text is None:
+                return None
+            shingle_cache[doc_id] = shingle_hashes(hash_words(text), config.shingle_size)
+        return shingle_cache[doc_id]
+
+    decisions = []
+    for cand in sorted(batch, key=Candidate.order_key):
+        original = index.exact.get(cand.fingerprint.exact)
+        if original is not None:
+            decisions.append(Decision(cand.id, original, 1.0, "exact"))
+            continue
+        best: Decision | None = None
+        mine = shingles_of(cand.id)
+        for other in index.candidates(cand.fingerprint):
+            theirs = shingles_of(other)
+            if theirs is None or mine is None:
+                continue
+            jaccard, containment = similarity(mine, theirs)
+            if jaccard >= config.threshold:
+                found = Decision(cand.id, other, round(jaccard, 4), "jaccard")
+            elif containment >= config.containment:
+                found = Decision(cand.id, other, round(containment, 4), "containment")
+            else:
+                continue
+            if best is None or found.similarity > best.similarity:
+                best = found
+        if best is not None:
+            decisions.append(best)
+        else:
+            index.add(cand.id, cand.fingerprint)
+            decisions.append(Decision(cand.id))
+    return decisions

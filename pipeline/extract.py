@@ -1,0 +1,35 @@
+"""HTML pages to article text and metadata with trafilatura."""
+from __future__ import annotations
+
+import trafilatura
+
+from .config import CleanConfig
+
+# trafilatura's own duplicate cache (deduplicate=True) is global state that
+# makes a page's output depend on the pages before it; deduplication is the
+# dedup stage's job, so it stays off.
+_COMMON = dict(include_comments=False, include_tables=True, include_images=False,
+               include_links=False, include_formatting=False, deduplicate=False,
+               with_metadata=True, output_format="python")
+
+
+def extract_html(html: str, config: CleanConfig = CleanConfig()) -> tuple[str, dict]:
+    """Main text (paragraphs on their own lines) and metadata of one page.
+
+    Returns ``("", {...})`` when trafilatura finds no main content.
+    """
+    result = trafilatura.bare_extraction(
+        html,
+        favor_precision=config.html_bias == "precision",
+        favor_recall=config.html_bias == "recall",
+        **_COMMON,
+    )
+    if result is None:
+        return "", {}
+    metadata = {
+        key: value
+        for key, value in (("title", result.title), ("author", result.author), ("date", result.date),
+                           ("url", result.url), ("sitename", result.sitename))
+        if isinstance(value, str) and value.strip()
+    }
+    return result.text or "", metadata

@@ -1,0 +1,201 @@
+"""Find raw files and turn them into documents.
+
+Supported: ``*.txt`` (scraped text), ``*.html``/``*.htm``, either gzipped
+(``.gz``), and ``*.jsonl`` exports (one article per line with ``text`` or
+``html``, optional ``id``, ``url``, ``title``, ``date``, ``author``), also
+gzipped. Hidden files and folders (names starting with ``.``) are skipped;
+every other file yields at least one document, a rejection if need be.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import os
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import xxhash
+
+from .config import ReadConfig
+from .decode import DecodeError, decode_bytes
+from .document import METADATA_FIELDS, Document, rejection
+
+log = logging.getLogger(__name__)
+
+KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str  # relative to the raw folder, POSIX separators
+    size: int
+    mtime_ns: int
+
+
+def discover(raw_dir: str | os.PathLike) -> list[SourceFile]:
+    """Every regular, non-hidden file under ``raw_dir``, sorted by path.
+
+    Symbolic links are followed only while they stay inside the raw folder;
+    a link that leads out of it is logged and skipped, so nothing outside
+    the raw folder is ever read.
+    """
+    root = Path(raw_dir)
+    if not root.is_dir():
+        raise FileNotFoundError(f"raw folder {str(root)!r} does not exist or is not a folder")
+    real_root = root.resolve()
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            if name.startswith("."):
+                continue
+            full = Path(dirpath) / name
+            rel = full.relative_to(root).as_posix()
+            if full.is_symlink():
+                target = full.resolve()
+                if not target.is_relative_to(real_root):
+                    log.warning("skipping %s: symbolic link to %s, outside the raw folder", rel, target)
+                    continue
+            try:
+                st = full.stat()
+            except OSError as exc:  # vanished or dangling link
+                log.warning("skipping %s: %s", rel, exc.strerror)
+                continue
+            if not os.path.isfile(full):
+                continue
+            found.append(SourceFile(rel, st.st_size, st.st_mtime_ns))
+    return sorted(found, key=lambda s: s.path)
+
+
+def split_name(rel: str) -> tuple[str, str | None, bool]:
+    """``a/b.html.gz`` -> (``a/b``, "html", True); unsupported kind -> None."""
+    path = PurePosixPath(rel)
+    gz = path.suffix.lower() == ".gz"
+    if gz:
+        path = path.with_suffix("")
+    kind = KINDS.get(path.suffix.lower())
+    stem = path.with_suffix("").as_posix() if kind else rel
+    return stem, kind, gz
+
+
+def content_hash(path: str | os.PathLike) -> str:
+    h = xxhash.xxh3_128()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_source(raw_dir: str | os.PathLike, rel: str, base_id: str,
+                config: ReadConfig = ReadConfig()) -> Iterator[Document]:
+    """Documents of one raw file; ``base_id`` is the id the plan gave it."""
+    _, kind, gz = split_name(rel)
+    full = Path(raw_dir) / rel
+    if kind is None:
+        yield rejection(base_id, rel, "unsupported_format")
+        return
+    if kind == "jsonl":
+        yield from _read_jsonl(full, rel, base_id, gz, config)
+        return
+    try:
+        data = _read_bounded(full, gz, config.max_doc_bytes)
+    except _ReadError as exc:
+        yield rejection(base_id, rel, exc.reason)
+        return
+    try:
+        text = decode_bytes(data, html=kind == "html")
+    except DecodeError as exc:
+        yield rejection(base_id, rel, exc.reason)
+        return
+    yield Document(id=base_id, source=rel, text=text, kind=kind)
+
+
+class _ReadError(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _read_bounded(full: Path, gz: bool, limit: int) -> bytes:
+    try:
+        with (gzip.open(full, "rb") if gz else open(full, "rb")) as fh:
+            data = fh.read(limit + 1)
+    except FileNotFoundError:
+        raise _ReadError("vanished") from None
+    except (gzip.BadGzipFile, EOFError, zlib.error):
+        raise _ReadError("bad_gzip") from None
+    except OSError as exc:
+        raise _ReadError(f"unreadable: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise _ReadError("too_large")
+    return data
+
+
+def _read_jsonl(full: Path, rel: str, base_id: str, gz: bool, config: ReadConfig) -> Iterator[Document]:
+    total = 0
+    try:
+        with (gzip.open(full, "rb") if gz else open(full, "rb")) as fh:
+            for number, line in enumerate(_bounded_lines(fh, config.max_doc_bytes), start=1):
+                total += len(line)
+                if total > config.max_jsonl_bytes:
+                    yield rejection(f"{base_id}#{number}", f"{rel}#{number}", "too_large")
+                    return
+                if line is _TOO_LONG:
+                    yield rejection(f"{base_id}#{number}", f"{rel}#{number}", "too_large")
+                    continue
+                if not line.strip():
+                    continue
+                yield _jsonl_record(line, f"{base_id}#{number}", f"{rel}#{number}")
+    except FileNotFoundError:
+        yield rejection(base_id, rel, "vanished")
+    except (gzip.BadGzipFile, EOFError, zlib.error):
+        yield rejection(base_id, rel, "bad_gzip")
+    except OSError as exc:
+        yield rejection(base_id, rel, f"unreadable: {exc.strerror or exc}")
+
+
+class _TooLong(bytes):
+    pass
+
+
+_TOO_LONG = _TooLong()
+
+
+def _bounded_lines(fh, limit: int) -> Iterator[bytes]:
+    """Lines of a binary stream; a line longer than ``limit`` is skipped
+    without being held in memory and reported as ``_TOO_LONG``."""
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):
+                line = fh.readline(limit + 1)
+            yield _TOO_LONG
+            continue
+        yield line
+
+
+def _jsonl_record(line: bytes, doc_id: str, source: str) -> Document:
+    try:
+        record = json.loads(decode_bytes(line))
+    except DecodeError as exc:
+        return rejection(doc_id, source, exc.reason)
+    except json.JSONDecodeError as exc:
+        return rejection(doc_id, source, f"bad_json: {exc.msg} at column {exc.colno}")
+    if not isinstance(record, dict):
+        return rejection(doc_id, source, "bad_record: not a JSON object")
+    metadata = {k: record[k] for k in METADATA_FIELDS if isinstance(record.get(k), str) and record[k].strip()}
+    if isinstance(record.get("id"), (str, int)) and not isinstance(record.get("id"), bool):
+        metadata["source_id"] = str(record["id"])
+    for key, kind in (("html", "html"), ("text", "text")):
+        value = record.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            return rejection(doc_id, source, f"bad_record: {key!r} is not a string", **metadata)
+        return Document(id=doc_id, source=source, text=value, kind=kind, metadata=metadata)
+    return rejection(doc_id, source, "bad_record: neither 'text' nor 'html'", **metadata)

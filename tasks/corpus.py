@@ -1,0 +1,167 @@
+"""Luigi wiring: parameters in, library calls, targets out.
+
+    CleanCorpus ─▶ PublishRun ─▶ DeduplicateRun ─▶ CleanShard × N
+
+A run is the set of raw files that are new or changed since the last
+published run; its id is a hash of their contents and the settings, so a
+run that died is found again, with its finished shards, by the next one.
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+import time
+
+import luigi
+import luigi.format
+
+from pipeline import batch
+from pipeline.config import CleanConfig, DedupConfig, ReadConfig, fingerprint
+from pipeline.corpus import Plan, atomic_write, batch_dir, plan_batch
+
+log = logging.getLogger("luigi-interface")
+
+
+class CorpusParams(luigi.Task):
+    """Parameters shared by every task of a run (settable on the command
+    line or in luigi.cfg under [CleanCorpus])."""
+
+    raw_dir = luigi.Parameter(default="raw", description="folder of scraped articles (walked recursively)")
+    clean_dir = luigi.Parameter(default="clean", description="folder the clean corpus and its state live in")
+    shard_size = luigi.IntParameter(default=2000, significant=False,
+                                    description="raw files per CleanShard task")
+    min_words = luigi.IntParameter(default=CleanConfig.min_words,
+                                   description="reject clean texts with fewer words (reason too_short)")
+    max_spam_share = luigi.FloatParameter(default=CleanConfig.max_spam_share,
+                                          description="reject documents whose removed spam exceeds this share")
+    html_bias = luigi.ChoiceParameter(default=CleanConfig.html_bias, choices=["balanced", "precision", "recall"],
+                                      description="trafilatura's precision/recall bias for HTML pages")
+    drop_captions = luigi.BoolParameter(default=CleanConfig.drop_captions, parsing=luigi.BoolParameter.EXPLICIT_PARSING,
+                                        description="remove photo captions and credits")
+    dedup_threshold = luigi.FloatParameter(default=DedupConfig.threshold,
+                                           description="Jaccard similarity at which two texts are copies")
+    dedup_containment = luigi.FloatParameter(default=DedupConfig.containment,
+                                             description="share of a shorter text inside a longer one that "
+                                                         "makes it an abridged copy")
+    shingle_size = luigi.IntParameter(default=DedupConfig.shingle_size, description="word n-gram size for MinHash")
+    num_perm = luigi.IntParameter(default=DedupConfig.num_perm, description="MinHash permutations")
+    max_doc_bytes = luigi.IntParameter(default=ReadConfig.max_doc_bytes,
+                                       description="larger documents (after gunzip) are rejected as too_large")
+
+    def configs(self) -> tuple[ReadConfig, CleanConfig, DedupConfig]:
+        return (ReadConfig(max_doc_bytes=self.max_doc_bytes),
+                CleanConfig(html_bias=self.html_bias, drop_captions=self.drop_captions, min_words=self.min_words,
+                            max_spam_share=self.max_spam_share),
+                DedupConfig(threshold=self.dedup_threshold, containment=self.dedup_containment,
+                            shingle_size=self.shingle_size, num_perm=self.num_perm))
+
+    def shared(self) -> dict:
+        return {name: getattr(self, name) for name, _ in CorpusParams.get_params()}
+
+
+class CleanShard(CorpusParams, luigi.Task):
+    """Read, extract, normalise, clean and fingerprint one shard of a run."""
+
+    run_id = luigi.Parameter()
+    shard = luigi.IntParameter()
+
+    def output(self):
+        base = batch_dir(self.clean_dir, self.run_id) / "shards" / f"{self.shard:05d}"
+        return {"records": luigi.LocalTarget(f"{base}.jsonl"),
+                "signatures": luigi.LocalTarget(f"{base}.npy", format=luigi.format.Nop)}
+
+    def run(self) -> None:
+        plan = _load_plan(self.clean_dir, self.run_id)
+        read_config, clean_config, dedup_config = self.configs()
+
+        def progress(done: int, total: int) -> None:
+            if done == total or done % 100 == 0:
+                self.set_progress_percentage(round(100 * done / total))
+                self.set_status_message(f"{done}/{total} files cleaned")
+
+        records, sigs = batch.clean_shard(self.raw_dir, plan, self.shard, read_config, clean_config,
+                                          dedup_config, progress)
+        out = self.output()
+        with out["signatures"].open("w") as sigs_fh, out["records"].open("w") as records_fh:
+            batch.write_shard(records, sigs, records_fh, sigs_fh)
+
+
+class DeduplicateRun(CorpusParams, luigi.Task):
+    """Exact and near-duplicate decisions for a whole run, against the
+    published index: one task, because the index is global state."""
+
+    run_id = luigi.Parameter()
+
+    def requires(self):
+        plan = _load_plan(self.clean_dir, self.run_id)
+        return [CleanShard(run_id=self.run_id, shard=i, **self.shared()) for i in range(len(plan.shards))]
+
+    def output(self):
+        return luigi.LocalTarget(str(batch_dir(self.clean_dir, self.run_id) / "decisions.jsonl"))
+
+    def run(self) -> None:
+        plan = _load_plan(self.clean_dir, self.run_id)
+        _, _, dedup_config = self.configs()
+        self.set_status_message("deduplicating against the published corpus")
+        decisions = batch.decide(self.clean_dir, plan, _shards(self.input()), dedup_config)
+        with self.output().open("w") as fh:
+            fh.write(batch.dumps_jsonl(decisions))
+
+
+class PublishRun(CorpusParams, luigi.Task):
+    """Write the run's articles, manifest records, reports and state."""
+
+    run_id = luigi.Parameter()
+    started = luigi.FloatParameter(default=0.0, significant=False, visibility=luigi.parameter.ParameterVisibility.HIDDEN)
+
+    def requires(self):
+        return DeduplicateRun(run_id=self.run_id, **self.shared())
+
+    def output(self):
+        return luigi.LocalTarget(str(batch_dir(self.clean_dir, self.run_id) / "published.json"))
+
+    def run(self) -> None:
+        plan = _load_plan(self.clean_dir, self.run_id)
+        shard_targets = self.requires().input()
+        with self.input().open("r") as fh:
+            decisions = [batch.json.loads(line) for line in fh if line.strip()]
+        self.set_status_message("publishing")
+        summary = batch.publish(self.clean_dir, plan, _shards(shard_targets), decisions)
+        with self.output().open("w") as fh:
+            fh.write(batch.json.dumps(summary, indent=2, sort_keys=True))
+        shutil.rmtree(batch_dir(self.clean_dir, self.run_id) / "shards", ignore_errors=True)
+        seconds = time.time() - self.started if self.started else None
+        print(batch.format_summary(summary, seconds), file=sys.stderr)
+
+
+class CleanCorpus(CorpusParams, luigi.WrapperTask):
+    """Process what is new in raw/ and publish it to clean/.
+
+    Complete when no raw file is new or changed since the last published run.
+    """
+
+    def requires(self):
+        if not hasattr(self, "_planned_tasks"):
+            read_config, clean_config, dedup_config = self.configs()
+            plan = plan_batch(self.raw_dir, self.clean_dir, fingerprint(read_config, clean_config, dedup_config),
+                              self.shard_size)
+            if plan is None:
+                log.info("CleanCorpus: nothing new in %s", self.raw_dir)
+                self._planned_tasks = []
+            else:
+                path = batch_dir(self.clean_dir, plan.run) / "plan.json"
+                if not path.exists():
+                    atomic_write(path, plan.to_json())
+                log.info("CleanCorpus: run %s, %d new or changed files in %d shards",
+                         plan.run, len(plan.files), len(plan.shards))
+                self._planned_tasks = [PublishRun(run_id=plan.run, started=time.time(), **self.shared())]
+        return self._planned_tasks
+
+
+def _load_plan(clean_dir: str, run_id: str) -> Plan:
+    return Plan.from_json((batch_dir(clean_dir, run_id) / "plan.json").read_text(encoding="utf-8"))
+
+
+def _shards(shard_targets):
+    return batch.iter_shards((t["records"].path, t["signatures"].path) for t in shard_targets)
