@@ -114,7 +114,7 @@ def decide(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nda
 
 
 def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.ndarray]],
-            decisions: list[dict]) -> dict:
+            decisions: list[dict], dedup_config: DedupConfig) -> dict:
     """Make a run visible: texts first, then the manifest (the consumers'
     commit point), then the state (the pipeline's commit point). Running it
     again after a crash produces the same folder."""
@@ -156,6 +156,7 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
     for f in plan.files:
         state.ledger[f.path] = {"size": f.size, "mtime_ns": f.mtime_ns, "hash": f.hash, "id": f.id,
                                 "kept": sorted(kept_by_path.get(f.path, []))}
+    state.index_key = dedup_config.index_key()
     if plan.run not in state.segments:
         state.segments.append(plan.run)
     state.runs = [r for r in state.runs if r["run"] != plan.run] + [

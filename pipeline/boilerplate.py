@@ -124,7 +124,7 @@ _MONTH_NUMBER.update({name: _MONTH_NUMBER[full] for name, full in (
     ("jul", "july"), ("aug", "august"), ("sep", "september"), ("sept", "september"), ("oct", "october"),
     ("nov", "november"), ("dec", "december"))})
 _DATE_PATTERNS = (
-    re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"),
+    re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)"),
     re.compile(rf"\b(?P<mon>{_MONTHS})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", _I),
     re.compile(rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<mon>{_MONTHS})\.?,?\s+(?P<y>(?:19|20)\d\d)\b", _I),
 )
@@ -326,7 +326,7 @@ def _cut_ending_sections(lines: list[Line], first: int) -> None:
 def _is_article_paragraph(line: Line) -> bool:
     """A paragraph that resumes the article after an inserted section: long,
     sentence-ended, not talking to the reader."""
-    return (line.words >= 2 * PARAGRAPH_WORDS - 4 and bool(_TERMINAL.search(line.text))
+    return (line.words >= PARAGRAPH_WORDS and bool(_TERMINAL.search(line.text))
             and not _READER_ADDRESS.search(_QUOTED.sub("", line.text)))
 
 

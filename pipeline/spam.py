@@ -16,7 +16,8 @@ _SIGNALS: tuple[tuple[re.Pattern[str], int], ...] = (
     # "$12,000 a month", "190$ per hour", "97$ per hour", "10k a month"
     (re.compile(r"(?:[$£€]\s?\d[\d,.]*k?|\d[\d,.]*k?\s?[$£€]|\b\d+k\b)[^.!?]{0,40}?"
                 r"\b(?:a|an|per|every|each|/)\s?(?:hour|hr|day|week|month|year)\b", _I), 1),
-    (re.compile(r"\b(?:earn(?:s|ed|ing)?|income|paid|pay ?check|make (?:more|over)|making (?:more|over))\b", _I), 1),
+    (re.compile(r"\b(?:earn(?:s|ed|ing)?|income|get(?:ting)? paid|paid (?:over|more|up to)|pay ?check|"
+                r"make (?:more|over)|making (?:more|over))\b", _I), 1),
     (re.compile(r"\b(?:work(?:ing)?|job|jobs) (?:from|at) home\b|\bworking online\b|\bonline (?:job|work|business)\b|"
                 r"\bfrom home\b.*\bonline\b|\bonline\b.*\bfrom home\b", _I), 1),
     (re.compile(r"\bGOOD LUCK\b"), 2),

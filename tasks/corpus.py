@@ -127,7 +127,7 @@ class PublishRun(CorpusParams, luigi.Task):
         with self.input().open("r") as fh:
             decisions = [batch.json.loads(line) for line in fh if line.strip()]
         self.set_status_message("publishing")
-        summary = batch.publish(self.clean_dir, plan, _shards(shard_targets), decisions)
+        summary = batch.publish(self.clean_dir, plan, _shards(shard_targets), decisions, self.configs()[2])
         with self.output().open("w") as fh:
             fh.write(batch.json.dumps(summary, indent=2, sort_keys=True))
         shutil.rmtree(batch_dir(self.clean_dir, self.run_id) / "shards", ignore_errors=True)

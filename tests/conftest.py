@@ -1,0 +1,35 @@
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+LUIGI = Path(sys.executable).parent / "luigi"
+
+
+def run_luigi(raw: Path, clean: Path, *extra: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The command a user or cron runs, in a folder of the test's own so
+    the project's luigi.cfg is not what makes it work."""
+    cmd = [str(LUIGI), "--module", "tasks", "CleanCorpus", "--raw-dir", str(raw), "--clean-dir", str(clean), *extra]
+    env = {k: v for k, v in os.environ.items() if k != "LUIGI_CONFIG_PATH"}
+    return subprocess.run(cmd, cwd=cwd or raw.parent, capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.fixture
+def sample_raw(tmp_path: Path) -> Path:
+    """A copy of the sample articles shipped in raw/."""
+    raw = tmp_path / "raw"
+    shutil.copytree(ROOT / "raw", raw)
+    return raw
+
+
+@pytest.fixture
+def seeds() -> Path:
+    path = SHARED / "seeds"
+    if not path.is_dir():
+        pytest.skip("../shared/seeds is not present")
+    return path

@@ -1,0 +1,151 @@
+from pipeline.boilerplate import chrome_reason, clean_text, parse_date, split_lines
+from pipeline.config import CleanConfig
+from pipeline.spam import is_spam
+
+P1 = "The county council voted on Thursday to keep all eleven of its branch libraries open for at least another three years."
+P2 = "Opening hours will be cut at four of them, saving about £210,000 a year, the finance committee said in its report."
+P3 = "Campaigners who collected 8,000 signatures against the closures called the decision a partial victory for readers."
+P4 = "A final decision on the mobile library service is expected in the spring, once a public consultation has closed."
+
+
+def kept_lines(text, **kw):
+    return clean_text(text, **kw).text.split("\n\n")
+
+
+def test_glued_appeal_is_split_from_the_first_sentence():
+    text = "\n".join(["Support our newsroom today", "Your support makes the difference." + P1, P2, P3])
+    lines = kept_lines(text)
+    assert lines[0] == P1
+    assert all("support" not in line.lower() for line in lines)
+
+
+def test_urls_are_not_split_as_glued_sentences():
+    assert [l.text for l in split_lines("Visit www.example.Com today")] == ["Visit www.example.Com today"]
+
+
+def test_list_marker_fused_to_headline_is_a_related_item():
+    text = "\n".join([P1, "- list 1 of 2Bridge reopens after repairs", "- list 2 of 2Mayor resigns", "end of list", P2, P3])
+    result = clean_text(text)
+    assert result.text.split("\n\n") == [P1, P2, P3]
+    assert {reason for reason, _ in result.removed} == {"related"}
+
+
+def test_header_title_byline_and_date_go_to_metadata():
+    text = "\n".join(["Menu", "Local news", "Libraries saved from closure in budget vote", "By Jane Doe",
+                      "Published 3 March 2026", P1, P2, P3])
+    result = clean_text(text)
+    assert result.text.split("\n\n") == [P1, P2, P3]
+    assert result.metadata == {"title": "Libraries saved from closure in budget vote", "author": "Jane Doe",
+                               "date": "2026-03-03"}
+
+
+def test_first_line_headline_without_header_is_the_title():
+    result = clean_text("\n".join(["Libraries saved from closure in budget vote", P1, P2]))
+    assert result.metadata["title"] == "Libraries saved from closure in budget vote"
+    assert result.text.split("\n\n") == [P1, P2]
+
+
+def test_breadcrumb_ending_in_the_headline_is_not_the_title():
+    result = clean_text("\n".join(["Home News Libraries saved from closure in budget vote",
+                                   "Libraries saved from closure in budget vote", P1, P2]))
+    assert result.metadata["title"] == "Libraries saved from closure in budget vote"
+
+
+def test_appeal_block_is_removed_with_its_middle():
+    text = "\n".join([P1, "Your support helps us tell the story",
+                      "From council meetings to courts, we are there when our readers need the facts checked.",
+                      "Your donation allows us to keep reporting without a paywall for everyone.", P2, P3])
+    assert kept_lines(text) == [P1, P2, P3]
+
+
+def test_a_quoted_we_between_appeals_does_not_extend_them_into_the_article():
+    quoted = "“We will keep every branch open,” the council leader told the meeting on Thursday evening."
+    text = "\n".join([P1, "Your support helps us tell the story", quoted, P2, P3])
+    assert quoted in kept_lines(text)
+
+
+def test_captions_and_credits_are_removed_and_repeats_kept_once():
+    caption = "Readers queue outside the central library on Thursday. Photograph: Sam Reed/AP"
+    text = "\n".join([P1, "Readers outside a library", caption, caption, P2, P3])
+    result = clean_text(text)
+    assert result.text.split("\n\n") == [P1, P2, P3]
+    kept = clean_text(text, CleanConfig(drop_captions=False)).text
+    assert kept.count("Readers queue outside") == 1
+
+
+def test_repeated_paragraph_is_kept_once():
+    assert kept_lines("\n".join([P1, P2, P1.replace("Thursday", "Thursday,"), P3])) == [P1, P2, P3]
+
+
+def test_comments_section_ends_the_article():
+    comment = "I have used the branch on the high street for forty years and I am very glad it is staying open."
+    text = "\n".join([P1, P2, P3, "12 comments", "Leave a Reply", comment, "Great decision, well done to everyone."])
+    assert kept_lines(text) == [P1, P2, P3]
+
+
+def test_related_list_is_removed_up_to_the_next_paragraph():
+    text = "\n".join([P1, P2, "Related stories", "Mayor opens new bridge", "School wins award", P3, P4])
+    assert kept_lines(text) == [P1, P2, P3, P4]
+
+
+def test_short_closing_sentence_after_the_last_paragraph_is_kept():
+    closing = "The council declined to comment."
+    assert kept_lines("\n".join([P1, P2, P3, closing, "Share", "Tweet"])) == [P1, P2, P3, closing]
+
+
+def test_short_line_inside_the_article_is_kept():
+    subhead = "What happens next"
+    assert kept_lines("\n".join([P1, P2, subhead, P3, P4])) == [P1, P2, subhead, P3, P4]
+
+
+def test_comment_spam_is_removed():
+    spam = ["I make $9,000 a month working from home, check this website for info GOOD LUCK",
+            "HERE====)> http://www.jobs.example", "Google pay 97$ per hour my last pay check was $8500"]
+    result = clean_text("\n".join([P1, P2, P3, *spam]))
+    assert result.text.split("\n\n") == [P1, P2, P3]
+    assert [reason for reason, _ in result.removed] == ["spam"] * 3
+
+
+def test_spam_rules_leave_reporting_on_money_alone():
+    for sentence in ["The average household now pays $1,200 a month in rent, the survey found.",
+                     "Nurses working from home during the pandemic were paid the same, the union said.",
+                     "The website was taken down on Friday after complaints from customers."]:
+        assert not is_spam(sentence)
+
+
+def test_chrome_reasons():
+    assert chrome_reason("Advertisement") == "advertisement"
+    assert chrome_reason("Sign up for our daily newsletter to get the headlines") == "newsletter"
+    assert chrome_reason("We use cookies to improve your experience on our site") == "cookie"
+    assert chrome_reason(P1) is None
+
+
+def test_parse_date_formats():
+    assert parse_date("Updated: March 3, 2026") == "2026-03-03"
+    assert parse_date("3rd Sept 2025") == "2025-09-03"
+    assert parse_date("2024-11-05T10:00") == "2024-11-05"
+    assert parse_date("no date here") is None
+
+
+def test_seed_articles_are_cleaned(seeds):
+    """Issue 2's check on the five real scraped articles: junk gone, the
+    article there, captions at most once (text is read from ../shared)."""
+    from pipeline.normalize import normalize
+    for path in sorted(seeds.glob("*.txt")):
+        raw = normalize(path.read_text(encoding="utf-8"))
+        result = clean_text(raw)
+        lines = result.text.split("\n\n")
+        lowered = result.text.lower()
+        for junk in ("http", "good luck", "enter your comment", "leave a comment", "commenting forum", "sign in",
+                     "sign up", "your donation", "your support", "advertisement", "related news", "related stories",
+                     "list 1 of", "end of list", "getty images", "photograph:", "download the app", "\ufffd"):
+            assert junk not in lowered, (path.name, junk)
+        assert len(lines) >= 10, path.name
+        assert result.metadata.get("title"), path.name
+        assert all(l.endswith((".", "”", "’", "\"", "?", "!", ".”", ":")) or len(l.split()) > 15 for l in lines), path.name
+        removed_kept = {line for _, line in result.removed} & set(lines)
+        assert not removed_kept
+        # Every long line of the raw text is either kept or removed for a reason we can name.
+        reasons = {reason for reason, _ in result.removed}
+        assert reasons <= {"appeal", "comments", "related", "advertisement", "caption", "spam", "header", "footer",
+                           "title", "prompt", "navigation", "app", "repeated", "no_text", "social", "newsletter"}

@@ -1,0 +1,65 @@
+import os
+
+import pytest
+
+from pipeline.config import DedupConfig
+from pipeline.corpus import State, StateError, atomic_write, plan_batch
+
+
+def test_atomic_write_replaces_whole_file_and_leaves_no_temporaries(tmp_path):
+    target = tmp_path / "sub" / "a.txt"
+    atomic_write(target, "first")
+    atomic_write(target, "second")
+    assert target.read_text() == "second"
+    assert os.listdir(target.parent) == ["a.txt"]
+    assert target.stat().st_mode & 0o044  # readable by consumers, not only the owner
+
+
+def test_atomic_write_cleans_up_on_failure(tmp_path):
+    with pytest.raises(TypeError):
+        atomic_write(tmp_path / "a.txt", 42)
+    assert os.listdir(tmp_path) == []
+
+
+def test_plan_is_stable_and_skips_what_the_ledger_has(tmp_path):
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    (raw / "a.txt").write_text("one")
+    (raw / "b.html").write_text("two")
+    first = plan_batch(raw, clean, "cfg", shard_size=1)
+    again = plan_batch(raw, clean, "cfg", shard_size=1)
+    assert first.run == again.run and [f.id for f in first.files] == ["a", "b"]
+    assert first.shards == [[0], [1]]
+    assert plan_batch(raw, clean, "other-settings", shard_size=1).run != first.run
+    state = State(ledger={f.path: {"size": f.size, "mtime_ns": f.mtime_ns, "hash": f.hash, "id": f.id, "kept": []}
+                          for f in first.files})
+    assert plan_batch(raw, clean, "cfg", 10, state) is None
+    os.utime(raw / "a.txt", ns=(1, 1))  # touched, same content: still nothing to do
+    assert plan_batch(raw, clean, "cfg", 10, state) is None
+    (raw / "a.txt").write_text("changed")
+    changed = plan_batch(raw, clean, "cfg", 10, state)
+    assert [f.path for f in changed.files] == ["a.txt"] and changed.files[0].id == "a"
+
+
+def test_ids_that_would_collide_keep_their_extension(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "story.txt").write_text("a")
+    (raw / "story.html").write_text("b")
+    plan = plan_batch(raw, tmp_path / "clean", "cfg", 10)
+    assert sorted(f.id for f in plan.files) == ["story", "story.txt"]
+
+
+def test_state_roundtrip_and_index_settings_guard(tmp_path):
+    state = State(index_key=DedupConfig().index_key(), segments=["r1"])
+    state.save(tmp_path)
+    loaded = State.load(tmp_path)
+    assert loaded.segments == ["r1"]
+    loaded.check_index(DedupConfig(threshold=0.7))  # threshold is not baked into signatures
+    with pytest.raises(StateError, match="shingle"):
+        loaded.check_index(DedupConfig(shingle_size=3))
+
+
+def test_missing_raw_folder_says_so(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        plan_batch(tmp_path / "nope", tmp_path / "clean", "cfg", 10)

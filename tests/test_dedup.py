@@ -1,0 +1,116 @@
+import numpy as np
+import pytest
+
+from pipeline.config import DedupConfig
+from pipeline.dedup import (Candidate, DedupIndex, deduplicate, exact_hash, fingerprint_texts, hash_words,
+                            shingle_hashes, similarity)
+
+STORY = ("The harbour authority said on Monday that dredging of the main channel would begin in April and "
+         "take about six weeks, during which larger vessels would have to wait for high tide. Fishing boats "
+         "will be allowed to use the eastern berth, which is deep enough at all states of the tide. The work "
+         "is part of a £14m plan to keep the port open to cargo ships after 2030, when the current licence "
+         "ends. Local businesses said they supported the plan but wanted more notice of closures. The "
+         "authority promised to publish a timetable of restrictions two weeks in advance and to hold a public "
+         "meeting at the town hall in March for anyone affected by the works.")
+OTHER = ("Two new wind turbines were lifted into place on the northern ridge on Saturday, completing a project "
+         "that has divided the valley for nearly a decade. Supporters say the turbines will power about 3,000 "
+         "homes, while opponents argue they spoil one of the last unbroken skylines in the county. A judicial "
+         "review brought by residents failed last year. The operator has promised to fund a community "
+         "energy scheme worth £50,000 a year for the lifetime of the turbines, and the first grants will be "
+         "awarded in the autumn to insulation projects in the valley's villages and schools.")
+
+CONFIG = DedupConfig()
+
+
+def candidates(**texts):
+    fps = fingerprint_texts(list(texts.values()), CONFIG)
+    return [Candidate(k, t, fp) for (k, t), fp in zip(texts.items(), fps)]
+
+
+def decide(index=None, published=None, **texts):
+    index = index or DedupIndex(CONFIG)
+    result = deduplicate(candidates(**texts), index, lambda i: (published or {}).get(i), CONFIG)
+    return {d.id: d for d in result}
+
+
+def test_hash_normalisation_folds_case_quotes_dashes_and_wrapping():
+    a = "“It’s over” – she said,\nsmiling."
+    b = '"IT\'S  over" - she said, smiling!'
+    assert hash_words(a) == hash_words(b)
+    assert exact_hash(hash_words(a)) == exact_hash(hash_words(b))
+
+
+def test_shingles_are_unique_and_cover_short_texts():
+    assert len(shingle_hashes("a b a b a b".split(), 2)) == 2
+    assert len(shingle_hashes(["short"], 5)) == 1
+    assert shingle_hashes([], 5).size == 0
+
+
+def test_signatures_are_deterministic():
+    one, two = fingerprint_texts([STORY, STORY], CONFIG)
+    assert one.exact == two.exact and np.array_equal(one.signature, two.signature)
+    assert one.signature.dtype == np.uint32 and one.signature.shape == (CONFIG.num_perm,)
+
+
+def test_exact_copy_with_other_formatting():
+    d = decide(a=STORY, b=STORY.upper().replace(". ", ".\n"))
+    assert d["a"].duplicate_of is None
+    assert d["b"].duplicate_of == "a" and d["b"].how == "exact"
+
+
+def test_light_edit_is_a_near_duplicate():
+    edited = STORY.replace("six weeks", "ten weeks").replace("Monday", "Friday")
+    d = decide(a=STORY, b=edited)
+    assert d["b"].duplicate_of == "a" and d["b"].how == "jaccard" and d["b"].similarity >= CONFIG.threshold
+
+
+def test_abridged_copy_is_caught_by_containment():
+    abridged = STORY[: int(len(STORY) * 0.6)]
+    d = decide(a=STORY, b=abridged)
+    assert d["b"].duplicate_of == "a" and d["b"].how in ("containment", "jaccard")
+
+
+def test_different_stories_are_not_merged():
+    d = decide(a=STORY, b=OTHER)
+    assert d["a"].duplicate_of is None and d["b"].duplicate_of is None
+
+
+def test_most_complete_copy_survives_and_no_chaining():
+    abridged = STORY[: int(len(STORY) * 0.6)]
+    d = decide(short=abridged, full=STORY)
+    assert d["full"].duplicate_of is None and d["short"].duplicate_of == "full"
+
+
+def test_earliest_date_wins():
+    a, b = candidates(late=STORY, early=STORY + " Extra closing words here.")
+    a.date, b.date = "2026-05-02", "2026-05-01"
+    index = DedupIndex(CONFIG)
+    d = {x.id: x for x in deduplicate([a, b], index, lambda i: None, CONFIG)}
+    assert d["early"].duplicate_of is None and d["late"].duplicate_of == "early"
+
+
+def test_published_article_wins_over_a_later_more_complete_copy():
+    index = DedupIndex(CONFIG)
+    [old] = candidates(old=STORY[:-60])
+    index.add("old", old.fingerprint)
+    d = decide(index=index, published={"old": STORY[:-60]}, new=STORY)
+    assert d["new"].duplicate_of == "old"
+
+
+def test_index_remove_forgets_an_article():
+    index = DedupIndex(CONFIG)
+    [old] = candidates(old=STORY)
+    index.add("old", old.fingerprint)
+    index.remove("old")
+    assert len(index) == 0 and index.candidates(old.fingerprint) == [] and not index.exact
+
+
+def test_similarity():
+    a = np.array([1, 2, 3, 4], dtype=np.uint32)
+    assert similarity(a, a) == (1.0, 0.0)  # containment needs enough shingles to be trusted
+    assert similarity(a, np.array([], dtype=np.uint32)) == (0.0, 0.0)
+
+
+def test_config_rejects_nonsense():
+    with pytest.raises(ValueError, match="threshold"):
+        DedupConfig(threshold=1.5)

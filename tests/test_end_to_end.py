@@ -1,0 +1,152 @@
+"""The command a user runs, on folders of the test's own."""
+import json
+import shutil
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+from conftest import ROOT, run_luigi
+
+ARTICLE = ("The {town} rowing club has raised £{n},000 to replace its boathouse roof, which was damaged in "
+           "the February storms. Volunteers organised a sponsored row of 200 miles over a weekend, taking "
+           "turns on two machines set up in the market square. The club's chair said the new roof would be "
+           "fitted in the summer so that junior training can continue through the winter months. The council "
+           "has also offered a grant towards new changing rooms, subject to planning permission being granted "
+           "later this year by the county.")
+
+
+def manifest(clean: Path) -> list[dict]:
+    return [json.loads(line) for line in (clean / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def by_source(clean: Path) -> dict[str, dict]:
+    return {r["source"]: r for r in manifest(clean)}
+
+
+def test_pipeline_package_never_imports_luigi():
+    code = "import sys, pipeline, pipeline.batch, pipeline.corpus; print('luigi' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "False"
+    for path in (ROOT / "pipeline").glob("*.py"):
+        assert "import luigi" not in path.read_text(), path
+
+
+def test_sample_run_publishes_clean_articles_and_accounts_for_everything(sample_raw, tmp_path):
+    clean = tmp_path / "clean"
+    result = run_luigi(sample_raw, clean, "--workers", "2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    records = by_source(clean)
+    # one record per raw document: 6 single-document files and 4 JSONL lines
+    assert len(records) == 9
+    assert sum(r["status"] == "kept" for r in records.values()) == 6
+    copy = records["wire/harbour-solar-copy.txt"]
+    assert copy["status"] == "duplicate" and copy["duplicate_of"] == "harbour-solar"
+    assert records["exports/valley-post.jsonl#2"]["reason"] == "too_short"
+    assert records["exports/valley-post.jsonl#4"]["reason"].startswith("bad_json")
+    assert records["rail-strike.html"]["title"] == "Rail strike called off after late-night deal"
+    assert records["rail-strike.html"]["date"] == "2026-09-03"
+    for r in records.values():
+        assert set(r) >= {"id", "source", "status", "path", "duplicate_of", "reason", "title", "url", "date",
+                          "chars", "sha256", "run"}
+        if r["status"] != "kept":
+            assert r["path"] is None
+            continue
+        text = (clean / r["path"]).read_text(encoding="utf-8")
+        assert text.endswith("\n") and not text.endswith("\n\n") and "\n\n\n" not in text
+        assert unicodedata.is_normalized("NFC", text)
+        assert r["chars"] == len(text)
+        assert not text.startswith(r["title"] or "\0")
+    solar = (clean / "harbour-solar.txt").read_text(encoding="utf-8")
+    assert solar.startswith("Port Elsworth switched on") and "Photograph" not in solar and "Donate" not in solar
+    assert "Courier" not in solar and "Related" not in solar and "Reply" not in solar
+    ledger = (clean / "ledger-returned.txt").read_text(encoding="utf-8")
+    assert "GOOD LUCK" not in ledger and "list 1 of" not in ledger and "No fine will be charged" in ledger
+    rail = (clean / "rail-strike.txt").read_text(encoding="utf-8")
+    assert "“Our members stood firm" in rail and "cheap-tickets" not in rail and "Getty" not in rail
+    reports = list((clean / "reports").glob("*/summary.json"))
+    assert len(reports) == 1 and json.loads(reports[0].read_text())["documents"] == 9
+    assert "kept 6, duplicates 1, rejected 2" in result.stderr
+    assert not list(clean.rglob("*.tmp"))
+
+
+def test_second_run_with_nothing_new_does_nothing(sample_raw, tmp_path):
+    clean = tmp_path / "clean"
+    assert run_luigi(sample_raw, clean).returncode == 0
+    before = {p: p.stat().st_mtime_ns for p in clean.rglob("*") if p.is_file()}
+    again = run_luigi(sample_raw, clean)
+    assert again.returncode == 0
+    assert "complete ones were encountered" in again.stderr and "ran successfully" not in again.stderr
+    assert {p: p.stat().st_mtime_ns for p in clean.rglob("*") if p.is_file()} == before
+
+
+def test_new_batch_is_deduplicated_against_what_was_published(tmp_path):
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    (raw / "first.txt").write_text(ARTICLE.format(town="Halbury", n=18))
+    (raw / "other.txt").write_text(ARTICLE.format(town="Elsworth", n=40).replace("boathouse", "clubhouse")
+                                   .replace("rowing", "cricket").replace("row", "walk").replace("February", "March")
+                                   .replace("junior", "senior").replace("summer", "spring"))
+    assert run_luigi(raw, clean).returncode == 0
+    first_text = (clean / "first.txt").read_text()
+    # The copy is longer and dated: within one batch it would win, but the
+    # published article is never replaced by a later copy.
+    (raw / "later").mkdir()
+    (raw / "later" / "copy.txt").write_text(ARTICLE.format(town="Halbury", n=18) + " Photos: club archive.\n"
+                                            + "The club was founded in 1881 and has 240 members.")
+    (raw / "later" / "new.txt").write_text(ARTICLE.format(town="Millbrook", n=7).replace("rowing club", "choir")
+                                           .replace("boathouse roof", "church organ").replace("storms", "floods")
+                                           .replace("sponsored row of 200 miles", "sponsored sing of 24 hours")
+                                           .replace("two machines", "two stages").replace("junior training",
+                                                                                          "rehearsals"))
+    second = run_luigi(raw, clean)
+    assert second.returncode == 0, second.stderr[-2000:]
+    records = by_source(clean)
+    assert records["later/copy.txt"]["status"] == "duplicate"
+    assert records["later/copy.txt"]["duplicate_of"] == "first"
+    assert records["later/new.txt"]["status"] == "kept"
+    assert records["first.txt"]["run"] != records["later/new.txt"]["run"]
+    assert (clean / "first.txt").read_text() == first_text
+    assert len(manifest(clean)) == 4
+
+
+def test_changed_raw_file_is_processed_again(tmp_path):
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    (raw / "story.txt").write_text(ARTICLE.format(town="Halbury", n=18))
+    assert run_luigi(raw, clean).returncode == 0
+    (raw / "story.txt").write_text(ARTICLE.format(town="Halbury", n=19))  # a correction
+    assert run_luigi(raw, clean).returncode == 0
+    [record] = manifest(clean)
+    assert record["status"] == "kept"
+    assert "£19,000" in (clean / "story.txt").read_text()
+
+
+def test_missing_raw_folder_fails_with_non_zero_exit(tmp_path):
+    result = run_luigi(tmp_path / "missing", tmp_path / "clean")
+    assert result.returncode != 0
+    assert "does not exist" in result.stderr
+    assert not (tmp_path / "clean" / "manifest.jsonl").exists()
+
+
+def test_bad_parameter_fails_with_non_zero_exit(sample_raw, tmp_path):
+    result = run_luigi(sample_raw, tmp_path / "clean", "--dedup-threshold", "3")
+    assert result.returncode != 0
+    assert "threshold" in result.stderr
+
+
+def test_runs_from_any_folder_with_the_installed_defaults(sample_raw, tmp_path):
+    elsewhere = tmp_path / "cron-home"
+    elsewhere.mkdir()
+    assert not (elsewhere / "luigi.cfg").exists()
+    result = run_luigi(sample_raw, tmp_path / "clean", cwd=elsewhere)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert len(manifest(tmp_path / "clean")) == 9
+
+
+def test_failing_task_exits_non_zero(sample_raw, tmp_path):
+    not_a_folder = tmp_path / "clean"
+    not_a_folder.write_text("a file where the clean folder should be")
+    result = run_luigi(sample_raw, not_a_folder)
+    assert result.returncode != 0
+    assert not_a_folder.read_text() == "a file where the clean folder should be"

@@ -1,0 +1,86 @@
+import gzip
+import json
+import os
+
+from pipeline.config import ReadConfig
+from pipeline.sources import discover, read_source, split_name
+
+
+def test_split_name_drops_extension_and_gz():
+    assert split_name("a/b.html.gz") == ("a/b", "html", True)
+    assert split_name("story.TXT") == ("story", "text", False)
+    assert split_name("feed.jsonl") == ("feed", "jsonl", False)
+    assert split_name("picture.png") == ("picture.png", None, False)
+
+
+def test_discover_walks_subfolders_and_skips_hidden(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.txt").write_text("b")
+    (tmp_path / "a.html").write_text("a")
+    (tmp_path / ".hidden.txt").write_text("h")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "x.txt").write_text("x")
+    assert [s.path for s in discover(tmp_path)] == ["a.html", "sub/b.txt"]
+
+
+def test_discover_skips_links_out_of_the_raw_folder(tmp_path):
+    raw, outside = tmp_path / "raw", tmp_path / "secret.txt"
+    raw.mkdir()
+    outside.write_text("not yours")
+    (raw / "inside.txt").write_text("mine")
+    os.symlink(outside, raw / "link.txt")
+    os.symlink(raw / "inside.txt", raw / "alias.txt")
+    assert [s.path for s in discover(raw)] == ["alias.txt", "inside.txt"]
+
+
+def test_unsupported_files_become_rejections(tmp_path):
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG")
+    [doc] = read_source(tmp_path, "photo.png", "photo.png")
+    assert doc.rejected and doc.reason == "unsupported_format"
+
+
+def test_gzip_is_read_and_bounded(tmp_path):
+    (tmp_path / "a.txt.gz").write_bytes(gzip.compress("Hello world".encode()))
+    [doc] = read_source(tmp_path, "a.txt.gz", "a")
+    assert doc.text == "Hello world" and doc.kind == "text"
+    (tmp_path / "bomb.txt.gz").write_bytes(gzip.compress(b"0" * 5_000_000))
+    [doc] = read_source(tmp_path, "bomb.txt.gz", "bomb", ReadConfig(max_doc_bytes=1_000_000))
+    assert doc.rejected and doc.reason == "too_large"
+
+
+def test_corrupt_gzip_is_rejected(tmp_path):
+    (tmp_path / "bad.html.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
+    [doc] = read_source(tmp_path, "bad.html.gz", "bad")
+    assert doc.rejected and doc.reason == "bad_gzip"
+
+
+def test_jsonl_records_and_their_errors(tmp_path):
+    lines = [
+        json.dumps({"id": 7, "text": "first", "url": "https://x.example/1", "title": "T", "date": "2026-01-02"}),
+        "",
+        json.dumps({"html": "<p>second</p>"}),
+        '{"text": "broken',
+        json.dumps(["not", "an", "object"]),
+        json.dumps({"text": 42}),
+        json.dumps({"title": "no body"}),
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(lines) + "\n")
+    docs = list(read_source(tmp_path, "feed.jsonl", "feed"))
+    assert [d.id for d in docs] == ["feed#1", "feed#3", "feed#4", "feed#5", "feed#6", "feed#7"]
+    assert [d.source for d in docs][0] == "feed.jsonl#1"
+    first, second, *bad = docs
+    assert first.text == "first" and first.metadata == {"url": "https://x.example/1", "title": "T",
+                                                        "date": "2026-01-02", "source_id": "7"}
+    assert second.kind == "html" and not second.rejected
+    assert [d.reason.split(":")[0] for d in bad] == ["bad_json", "bad_record", "bad_record", "bad_record"]
+
+
+def test_undecodable_and_binary_files_are_rejections(tmp_path):
+    (tmp_path / "scan.html").write_bytes(b"%PDF-1.4 binary")
+    [doc] = read_source(tmp_path, "scan.html", "scan")
+    assert doc.rejected and doc.reason == "binary"
+
+
+def test_vanished_file_is_a_rejection(tmp_path):
+    [doc] = read_source(tmp_path, "gone.txt", "gone")
+    assert doc.rejected and doc.reason == "vanished"
