@@ -150,3 +150,13 @@ def test_failing_task_exits_non_zero(sample_raw, tmp_path):
     result = run_luigi(sample_raw, not_a_folder)
     assert result.returncode != 0
     assert not_a_folder.read_text() == "a file where the clean folder should be"
+
+
+def test_seed_articles_through_the_command(seeds, tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(seeds, raw)
+    result = run_luigi(raw, tmp_path / "clean")
+    assert result.returncode == 0, result.stderr[-2000:]
+    records = manifest(tmp_path / "clean")
+    assert len(records) == 5 and all(r["status"] == "kept" for r in records)
+    assert all(r["title"] for r in records)
