@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .clean import clean_document
+from .clean import clean_documents
 from .config import CleanConfig, DedupConfig, ReadConfig
 from .corpus import (MANIFEST, REPORTS, Plan, State, atomic_write, dumps_jsonl, load_index, published_text,
                      read_manifest, segment_path, text_path, write_segment)
@@ -39,12 +39,10 @@ def clean_shard(raw_dir: str, plan: Plan, shard: int, read_config: ReadConfig, c
     of the kept ones (row ``record["sig"]``).
     """
     files = [plan.files[i] for i in plan.shards[shard]]
-    docs: list[Document] = []
-    for n, planned in enumerate(files):
-        for doc in read_source(raw_dir, planned.path, planned.id, read_config):
-            docs.append(clean_document(doc, clean_config))
-        if progress:
-            progress(n + 1, len(files))
+    raw_docs: list[Document] = []
+    for planned in files:
+        raw_docs.extend(read_source(raw_dir, planned.path, planned.id, read_config))
+    docs = clean_documents(raw_docs, clean_config, progress)
     kept = [d for d in docs if d.status == KEPT]
     fingerprints = fingerprint_texts([d.text for d in kept], dedup_config)
     by_id = {d.id: (i, fp) for i, (d, fp) in enumerate(zip(kept, fingerprints))}
@@ -140,8 +138,8 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
                     # text no longer matches the manifest.
                     text_path(clean, record["id"]).unlink(missing_ok=True)
             new_records.append(entry)
-            removed_lines.extend({"id": record["id"], "reason": reason, "line": line}
-                                 for reason, line in record["removed"])
+            removed_lines.extend({"id": record["id"], "reason": reason, "line": line, "score": score}
+                                 for reason, line, score in record["removed"])
     for entry in new_records:
         manifest.pop(entry["id"], None)
     ordered = list(manifest.values()) + sorted(new_records, key=lambda r: r["id"])

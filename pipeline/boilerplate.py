@@ -40,7 +40,7 @@ _I = re.IGNORECASE
 # Terminal punctuation, possibly followed by closing quotes or brackets.
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
-_LETTER = re.compile(r"[^\W\d_]")
+_ALNUM = re.compile(r"[^\W_]")
 
 # "difference.Ukraine's": a sentence end glued to the next sentence.
 _GLUED = re.compile(r"(?<=[a-z\u00e0-\u00ff][.!?])(?=[A-Z\u00c0-\u00de][a-z\u00e0-\u00ff’'])")
@@ -102,6 +102,7 @@ _PHRASE_CHROME: tuple[tuple[str, str], ...] = (
               r"\bthis (?:material|article) may not be (?:published|reproduced|broadcast)"),
 )
 _PHRASE = tuple((reason, re.compile(body, _I)) for reason, body in _PHRASE_CHROME)
+CHROME_CATEGORIES = tuple(dict.fromkeys(r for r, _ in _WHOLE_LINE_CHROME + _PHRASE_CHROME))
 
 # Photo credits and captions: "Photograph: X/AP", "(X via Getty Images)",
 # "(Photo by X / AFP)", "Image: Reuters", "(AP Photo/X)".
@@ -133,6 +134,14 @@ _DATE_LINE_MAX_WORDS = 12
 # Pronouns that address the reader, used to extend an appeal to its middle lines.
 _READER_ADDRESS = re.compile(r"\b(?:we|our|us|you|your)\b", _I)
 _QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
+# Newspapers open every paragraph of a long quotation with a quote mark and
+# close only the last: an opening mark with no closing one quotes the rest.
+_OPEN_QUOTE_TO_END = re.compile(r"[“\"‘][^”\"’]*$")
+
+
+def unquoted(text: str) -> str:
+    """``text`` without what is inside quotation marks."""
+    return _OPEN_QUOTE_TO_END.sub("", _QUOTED.sub("", text))
 
 # Sections that end the article: everything after them is furniture.
 _ENDS_AT_DOCUMENT_END = {"comments"}
@@ -158,6 +167,9 @@ class Line:
     text: str
     reason: str | None = None  # why it was removed; None while kept
     words: int = 0
+    blank_before: bool = False  # a blank line separated it from the line above
+    blank_after: bool = False
+    score: float | None = None  # the line model's probability that it is article text
 
     def __post_init__(self) -> None:
         self.words = len(_WORD.findall(self.text))
@@ -170,7 +182,7 @@ class Line:
 @dataclass
 class CleanResult:
     text: str
-    removed: list[tuple[str, str]] = field(default_factory=list)  # (reason, line)
+    removed: list[tuple[str, str, float | None]] = field(default_factory=list)  # (reason, line, model score)
     metadata: dict[str, str] = field(default_factory=dict)
 
 
@@ -180,16 +192,22 @@ class CleanResult:
 def split_lines(text: str) -> list[Line]:
     """Non-blank lines, with glued sentences and fused list markers split."""
     lines: list[Line] = []
+    blank = False
     for raw in text.split("\n"):
         raw = raw.strip()
         if not raw:
+            blank = True
+            if lines:
+                lines[-1].blank_after = True
             continue
         marker = _LIST_MARKER.match(raw)
         if marker:
-            lines.append(Line(raw, reason="related"))
-            continue
-        for part in _split_glued(raw):
-            lines.append(Line(part))
+            lines.append(Line(raw, reason="related", blank_before=blank))
+        else:
+            for part in _split_glued(raw):
+                lines.append(Line(part, blank_before=blank))
+                blank = False
+        blank = False
     return lines
 
 
@@ -211,7 +229,7 @@ def mark_lexical(lines: list[Line], config: CleanConfig) -> None:
     for i, line in enumerate(lines):
         if not line.kept:
             continue
-        if not _LETTER.search(line.text):
+        if not _ALNUM.search(line.text):
             line.reason = "no_text"
             continue
         line.reason = chrome_reason(line.text, config)
@@ -228,16 +246,19 @@ def mark_lexical(lines: list[Line], config: CleanConfig) -> None:
 
 def chrome_reason(text: str, config: CleanConfig = CleanConfig()) -> str | None:
     """The kind of news-site furniture a single line is, or None."""
-    words = len(_WORD.findall(text))
-    if words <= 12:
-        for reason, pattern in _WHOLE_LINE:
-            if pattern.match(text):
-                return reason
+    category = chrome_category(text, len(_WORD.findall(text)))
+    if category is None and config.drop_captions and _CREDIT.search(text):
+        return "caption"
+    return category
+
+
+def chrome_category(text: str, words: int) -> str | None:
+    """The lexical category of news chrome ``text`` matches, or None."""
+    if words <= 12 and (reason := _whole_line_chrome(text)):
+        return reason
     for reason, pattern in _PHRASE:
         if pattern.search(text):
             return reason
-    if config.drop_captions and _CREDIT.search(text):
-        return "caption"
     return None
 
 
@@ -247,7 +268,7 @@ def extend_appeals(lines: list[Line]) -> None:
     for i in range(1, len(lines) - 1):
         line = lines[i]
         if line.kept and lines[i - 1].reason == "appeal" and _appeal_follows(lines, i + 1) \
-                and _READER_ADDRESS.search(_QUOTED.sub("", line.text)):
+                and _READER_ADDRESS.search(unquoted(line.text)):
             line.reason = "appeal"
 
 
@@ -316,7 +337,7 @@ def _cut_ending_sections(lines: list[Line], first: int) -> None:
                 if not to_end and nxt.kept and _is_article_paragraph(nxt):
                     break
                 if nxt.kept:
-                    nxt.reason = line.reason
+                    nxt.reason = f"{line.reason}_section"
                 j += 1
             i = j
             continue
@@ -327,7 +348,7 @@ def _is_article_paragraph(line: Line) -> bool:
     """A paragraph that resumes the article after an inserted section: long,
     sentence-ended, not talking to the reader."""
     return (line.words >= PARAGRAPH_WORDS and bool(_TERMINAL.search(line.text))
-            and not _READER_ADDRESS.search(_QUOTED.sub("", line.text)))
+            and not _READER_ADDRESS.search(unquoted(line.text)))
 
 
 def _is_headline(line: Line) -> bool:
@@ -408,24 +429,122 @@ def drop_title(lines: list[Line], title: str | None) -> None:
             return
 
 
+def line_key(text: str) -> str:
+    """A line as compared across documents: its words, lower-cased."""
+    return _key(text)
+
+
 def _key(text: str) -> str:
     return " ".join(w.lower() for w in _WORD.findall(text))
 
 
-def clean_text(text: str, config: CleanConfig = CleanConfig(), *, title: str | None = None) -> CleanResult:
-    """The article body of normalised text, with what was removed and why."""
+# Rule decisions that stand whatever the line model says, chosen by
+# measurement on the extraction benchmarks (each one removes lines that are
+# rarely article text, and trusting it costs nothing measurable on the
+# held-out sites); what the rules cut after a related-stories heading or a
+# paywall prompt (``related_section``, ``prompt_section``,
+# ``subscription``…) is left to the model, which sees those as features.
+TRUSTED_RULES = frozenset({
+    "no_text", "spam", "caption", "recurring", "title", "header", "footer", "comments", "comments_section",
+    "appeal", "newsletter", "advertisement", "social", "navigation", "cookie", "legal", "app", "related", "prompt",
+})
+
+
+def clean_extracted(text: str, config: CleanConfig = CleanConfig(), *, title: str | None = None) -> CleanResult:
+    """The light pass for text trafilatura extracted from HTML: it already
+    dropped the page's structure of chrome, so only lines that are chrome
+    by their whole wording (``Advertisement``, ``Share``, ``Related
+    stories``), photo credits, lines without text and blatant spam (link
+    drops) are removed. On the benchmark pages the full line classifier
+    removes more article than chrome from trafilatura's output (README,
+    "Accuracy"), so it runs on HTML only with ``html_cleaning="full"``."""
     lines = split_lines(text)
     drop_title(lines, title)
+    for line in lines:
+        if not line.kept:
+            continue
+        if not _ALNUM.search(line.text):
+            line.reason = "no_text"
+        elif line.words <= 12 and (reason := _whole_line_chrome(line.text)):
+            line.reason = reason
+        elif config.drop_captions and _CREDIT.search(line.text):
+            line.reason = "caption"
+        elif spam.spam_score(line.text) >= spam.BLATANT_SPAM_SCORE:
+            line.reason = "spam"
+    return _result(lines, {})
+
+
+def _whole_line_chrome(text: str) -> str | None:
+    for reason, pattern in _WHOLE_LINE:
+        if pattern.match(text):
+            return reason
+    return None
+
+
+# A sentence the rules place inside the article is removed by the model
+# only when the model is this sure. Measured on the held-out sites: F1
+# 0.937 with it, 0.938 without, and short closing sentences of scraped
+# articles ("No fine will be charged, the library said.") survive.
+PROTECTED_SENTENCE_SCORE = 0.25
+
+
+def apply_rules(lines: list[Line], config: CleanConfig = CleanConfig()) -> dict[str, str]:
+    """The rule view of a page, in place: lexical chrome, spam, appeals,
+    header, footer and article-ending sections. Returns the metadata found
+    in the header."""
     mark_lexical(lines, config)
     extend_appeals(lines)
-    metadata = mark_structure(lines)
-    found_title = metadata.get("title")
-    if found_title:
-        key = _key(found_title)
+    return mark_structure(lines)
+
+
+def clean_text(text: str, config: CleanConfig = CleanConfig(), *, title: str | None = None,
+               recurring: frozenset[str] = frozenset(), model=None) -> CleanResult:
+    """The article body of normalised text, with what was removed and why.
+
+    Two views of every line are combined. The rules (lexical chrome, spam,
+    appeals, the page's header and footer, comment sections) give a reason;
+    the line model (``linemodel.py``) gives a probability that the line is
+    article text, smoothed over the page. A line goes when a trusted rule
+    says so, or when the model says so; its reason is the rule's, the kind
+    of chrome it matches, or ``model``, and its score is recorded.
+    """
+    from .linefeatures import line_features
+    from .linemodel import default_model, smooth
+    model = model or default_model()
+    lines = split_lines(text)
+    drop_title(lines, title)
+    rules = [Line(line.text, reason=line.reason, blank_before=line.blank_before, blank_after=line.blank_after)
+             for line in lines]
+    metadata = apply_rules(rules, config)
+    if lines:
+        prob = model.predict(line_features(lines), [line.text for line in lines])
+        threshold = config.line_threshold if config.line_threshold is not None else model.threshold_keep
+        smoothing = config.smoothing if config.smoothing is not None else model.smoothing
+        keep = smooth(prob, smoothing, threshold)
+        for line, rule, p, k in zip(lines, rules, prob, keep):
+            line.score = round(float(p), 4)
+            if not line.kept:
+                continue
+            if recurring and _key(line.text) in recurring:
+                line.reason = "recurring"
+            elif rule.reason in TRUSTED_RULES:
+                line.reason = rule.reason
+            elif not k and not (rule.reason is None and is_sentence(line) and p >= PROTECTED_SENTENCE_SCORE):
+                line.reason = rule.reason or chrome_category(line.text, line.words) or "model"
+    _drop_found_title(lines, metadata.get("title"))
+    mark_repeats(lines)
+    return _result(lines, metadata)
+
+
+def _drop_found_title(lines: list[Line], title: str | None) -> None:
+    if title:
+        key = _key(title)
         for line in lines:
             if line.kept and _key(line.text) == key:
                 line.reason = "title"
-    mark_repeats(lines)
+
+
+def _result(lines: list[Line], metadata: dict[str, str]) -> CleanResult:
     kept = [line.text for line in lines if line.kept]
-    removed = [(line.reason, line.text) for line in lines if not line.kept]
+    removed = [(line.reason, line.text, line.score) for line in lines if not line.kept]
     return CleanResult(text="\n\n".join(kept), removed=removed, metadata=metadata)

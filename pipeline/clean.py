@@ -1,13 +1,23 @@
 """The per-document stages, composed: extract, normalise, clean, gate."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 
-from .boilerplate import clean_text
+import math
+from collections import Counter
+
+from .boilerplate import clean_extracted, clean_text, line_key
 from .config import CleanConfig
 from .document import KEPT, Document
 from .extract import extract_html
-from .normalize import normalize, normalize_whitespace, fix_unicode
+from .normalize import fix_unicode, normalize, normalize_whitespace
+
+# A short line (a menu item, a site slogan, a copyright notice) that recurs
+# in this share of a shard's documents, and in at least
+# CleanConfig.recurring_min_docs of them, is the site's chrome. Long lines
+# never count: wire copies share whole paragraphs.
+RECURRING_SHARE = 0.005
+RECURRING_MAX_WORDS = 12
 
 
 def clean_document(doc: Document, config: CleanConfig = CleanConfig()) -> Document:
@@ -17,6 +27,39 @@ def clean_document(doc: Document, config: CleanConfig = CleanConfig()) -> Docume
     blank line, no trailing newline) and ``doc.status`` is ``"kept"`` (so
     far: deduplication comes later) or ``"rejected"`` with a reason.
     """
+    return finish(prepare(doc, config), config)
+
+
+def clean_documents(docs: Iterable[Document], config: CleanConfig = CleanConfig(),
+                    progress: Callable[[int, int], None] | None = None) -> list[Document]:
+    """Clean a batch of documents; short lines that recur in many of them
+    (a site's chrome) are removed as ``recurring``. ``progress(done, total)``
+    is called as documents are finished."""
+    prepared = [prepare(doc, config) for doc in docs]
+    recurring = recurring_lines([d.text for d in prepared if not d.rejected], config.recurring_min_docs)
+    out = []
+    for i, doc in enumerate(prepared):
+        out.append(finish(doc, config, recurring))
+        if progress:
+            progress(i + 1, len(prepared))
+    return out
+
+
+def recurring_lines(texts: list[str], min_docs: int) -> frozenset[str]:
+    """Keys of short lines found in at least ``min_docs`` documents (and in
+    at least 0.5% of them)."""
+    if min_docs <= 0:
+        return frozenset()
+    needed = max(min_docs, math.ceil(RECURRING_SHARE * len(texts)))
+    counts: Counter = Counter()
+    for text in texts:
+        keys = {line_key(line) for line in text.split("\n") if 0 < len(line.split()) <= RECURRING_MAX_WORDS}
+        counts.update(keys)
+    return frozenset(key for key, n in counts.items() if n >= needed and key)
+
+
+def prepare(doc: Document, config: CleanConfig) -> Document:
+    """Extract (HTML) and normalise: ``doc.text`` becomes normalised text."""
     if doc.rejected:
         return doc
     text = doc.text
@@ -28,7 +71,18 @@ def clean_document(doc: Document, config: CleanConfig = CleanConfig()) -> Docume
             return doc.reject("no_article_found")
     doc.metadata = {k: normalize_whitespace(fix_unicode(v)) if isinstance(v, str) else v
                     for k, v in doc.metadata.items()}
-    result = clean_text(normalize(text), config, title=doc.metadata.get("title"))
+    doc.text = normalize(text)
+    return doc
+
+
+def finish(doc: Document, config: CleanConfig, recurring: frozenset[str] = frozenset()) -> Document:
+    """Remove boilerplate and spam from prepared text, then the quality gate."""
+    if doc.rejected:
+        return doc
+    if doc.kind == "html" and config.html_cleaning == "light":
+        result = clean_extracted(doc.text, config, title=doc.metadata.get("title"))
+    else:
+        result = clean_text(doc.text, config, title=doc.metadata.get("title"), recurring=recurring)
     for key, value in result.metadata.items():
         doc.metadata.setdefault(key, value)
     doc.removed = result.removed
@@ -39,7 +93,7 @@ def clean_document(doc: Document, config: CleanConfig = CleanConfig()) -> Docume
 def quality_gate(doc: Document, config: CleanConfig) -> Document:
     """Reject what is not worth publishing, saying why."""
     words = len(doc.text.split())
-    spam_chars = sum(len(line) for reason, line in doc.removed if reason == "spam")
+    spam_chars = sum(len(line) for reason, line, _ in doc.removed if reason == "spam")
     if spam_chars and spam_chars > config.max_spam_share * (spam_chars + len(doc.text)):
         return doc.reject("spam")
     if words == 0:
@@ -50,6 +104,3 @@ def quality_gate(doc: Document, config: CleanConfig) -> Document:
     return doc
 
 
-def clean_documents(docs: Iterable[Document], config: CleanConfig = CleanConfig()) -> Iterator[Document]:
-    for doc in docs:
-        yield clean_document(doc, config)

@@ -27,7 +27,7 @@ class Document:
     metadata: dict[str, Any] = field(default_factory=dict)
     status: str | None = None
     reason: str | None = None
-    removed: list[tuple[str, str]] = field(default_factory=list)  # (reason, line)
+    removed: list[tuple[str, str, float | None]] = field(default_factory=list)  # (reason, line, model score)
 
     @property
     def rejected(self) -> bool:

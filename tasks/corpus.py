@@ -35,8 +35,19 @@ class CorpusParams(luigi.Task):
                                    description="reject clean texts with fewer words (reason too_short)")
     max_spam_share = luigi.FloatParameter(default=CleanConfig.max_spam_share,
                                           description="reject documents whose removed spam exceeds this share")
+    line_threshold = luigi.OptionalFloatParameter(
+        default=None, description="line model probability at which a line is kept (default: the model's own)")
+    smoothing = luigi.OptionalFloatParameter(
+        default=None, description="penalty for switching between article and boilerplate from line to line "
+                                  "(default: the model's own; 0 = plain threshold)")
+    recurring_min_docs = luigi.IntParameter(
+        default=CleanConfig.recurring_min_docs,
+        description="a short line in this many documents of a shard is site chrome (0: off)")
     html_bias = luigi.ChoiceParameter(default=CleanConfig.html_bias, choices=["balanced", "precision", "recall"],
                                       description="trafilatura's precision/recall bias for HTML pages")
+    html_cleaning = luigi.ChoiceParameter(default=CleanConfig.html_cleaning, choices=["light", "full"],
+                                          description="cleaning of trafilatura's output: light (chrome lines, "
+                                                      "credits, link spam) or full (the text-mode line model)")
     drop_captions = luigi.BoolParameter(default=CleanConfig.drop_captions, parsing=luigi.BoolParameter.EXPLICIT_PARSING,
                                         description="remove photo captions and credits")
     dedup_threshold = luigi.FloatParameter(default=DedupConfig.threshold,
@@ -51,8 +62,9 @@ class CorpusParams(luigi.Task):
 
     def configs(self) -> tuple[ReadConfig, CleanConfig, DedupConfig]:
         return (ReadConfig(max_doc_bytes=self.max_doc_bytes),
-                CleanConfig(html_bias=self.html_bias, drop_captions=self.drop_captions, min_words=self.min_words,
-                            max_spam_share=self.max_spam_share),
+                CleanConfig(html_bias=self.html_bias, html_cleaning=self.html_cleaning, drop_captions=self.drop_captions, min_words=self.min_words,
+                            max_spam_share=self.max_spam_share, line_threshold=self.line_threshold,
+                            smoothing=self.smoothing, recurring_min_docs=self.recurring_min_docs),
                 DedupConfig(threshold=self.dedup_threshold, containment=self.dedup_containment,
                             shingle_size=self.shingle_size, num_perm=self.num_perm))
 
@@ -78,7 +90,7 @@ class CleanShard(CorpusParams, luigi.Task):
         def progress(done: int, total: int) -> None:
             if done == total or done % 100 == 0:
                 self.set_progress_percentage(round(100 * done / total))
-                self.set_status_message(f"{done}/{total} files cleaned")
+                self.set_status_message(f"{done}/{total} documents cleaned")
 
         records, sigs = batch.clean_shard(self.raw_dir, plan, self.shard, read_config, clean_config,
                                           dedup_config, progress)

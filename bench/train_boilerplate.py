@@ -1,0 +1,175 @@
+"""Train the line classifier and write pipeline/models/boilerplate.npz.
+
+    python -m bench.train_boilerplate            # needs ../shared and scikit-learn
+
+Data: the pages of ../shared/data/aeb and ../shared/data/wcxb-dev, rendered
+as scraped text and labelled line by line (bench/linedata.py). Sites are
+split into a training part and a held-out part (one site in five, by a hash
+of the host name), so no site is in both; every figure printed is on the
+held-out sites. The shipped model is the one trained on the training sites
+only, so the figures describe it.
+
+Steps, all with fixed seeds:
+1. lexical model: logistic regression over hashed words and word pairs;
+   its out-of-fold scores (folds grouped by site) become features;
+2. gradient-boosted trees over the line features and lexical scores;
+3. decision threshold and smoothing penalty chosen on out-of-fold
+   predictions of the training sites (never on the held-out ones);
+4. export to plain arrays.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench.linedata import cropped, load_pages
+from bench.shared import hashed_matrix, require_shared
+from pipeline.linefeatures import FEATURES
+from pipeline.linemodel import (LEXICAL_BUCKETS, LEXICAL_CONTEXT, MODEL_PATH, LineModel, add_lexical_context,
+                                lexical_buckets, smooth)
+
+SEED = 0
+FOLDS = 4
+TREES = dict(max_iter=300, learning_rate=0.08, max_leaf_nodes=31, min_samples_leaf=40, l2_regularization=1.0)
+LEXICAL_C = 2.0
+THRESHOLDS = (0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+PENALTIES = (0.0, 0.5, 1.0, 2.0)
+
+
+def lexical_matrix(pages):
+    return hashed_matrix([line for page in pages for line in page.lines], lexical_buckets, LEXICAL_BUCKETS)
+
+
+def fit_lexical(X, y):
+    from sklearn.linear_model import LogisticRegression
+    return LogisticRegression(C=LEXICAL_C, max_iter=500, solver="liblinear", random_state=SEED).fit(X, y)
+
+
+def fit_trees(X, y):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    return HistGradientBoostingClassifier(random_state=SEED, **TREES).fit(X, y)
+
+
+def with_lexical(pages, lexical):
+    out, offset = [], 0
+    for page in pages:
+        n = len(page.lines)
+        out.append(add_lexical_context(page.features, lexical[offset:offset + n]))
+        offset += n
+    return out
+
+
+def page_scores(pages, keeps):
+    from prf import prf  # ../shared/eval/prf.py
+    scores = np.array([prf("\n".join(l for l, k in zip(p.lines, keep) if k), p.gold) for p, keep in zip(pages, keeps)])
+    return scores.mean(axis=0) if len(scores) else np.zeros(3)
+
+
+def export(trees, lexical, threshold, penalty, info) -> LineModel:
+    feature, thr, left, right, is_leaf, value, roots = [], [], [], [], [], [], []
+    offset, depth = 0, 0
+    for predictors in trees._predictors:
+        nodes = predictors[0].nodes
+        roots.append(offset)
+        feature.append(nodes["feature_idx"].astype(np.int32))
+        thr.append(nodes["num_threshold"].astype(np.float64))
+        left.append(nodes["left"].astype(np.int32) + offset)
+        right.append(nodes["right"].astype(np.int32) + offset)
+        is_leaf.append(nodes["is_leaf"].astype(bool))
+        value.append(nodes["value"].astype(np.float64))
+        depth = max(depth, int(nodes["depth"].max()))
+        offset += len(nodes)
+    baseline = float(np.ravel(trees._baseline_prediction)[0])
+    return LineModel(
+        feature_names=FEATURES + LEXICAL_CONTEXT, lexical_coef=lexical.coef_.ravel().astype(np.float32),
+        lexical_intercept=float(lexical.intercept_[0]), baseline=baseline, feature=np.concatenate(feature),
+        threshold=np.concatenate(thr), left=np.concatenate(left), right=np.concatenate(right),
+        is_leaf=np.concatenate(is_leaf), value=np.concatenate(value), roots=np.array(roots, dtype=np.int32),
+        depth=depth + 1, threshold_keep=threshold, smoothing=penalty, info=info)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", default=str(MODEL_PATH))
+    args = ap.parse_args()
+    require_shared()
+    from sklearn.model_selection import GroupKFold
+
+    t0 = time.time()
+    pages = load_pages()
+    rng = np.random.default_rng(SEED)
+    # Every page twice: whole, and cropped close to its article (linedata.cropped).
+    train = [p for p in pages if not p.held_out]
+    train = train + [cropped(p, rng) for p in train]
+    held = [p for p in pages if p.held_out]
+    held_cropped = [cropped(p, rng) for p in held]
+    print(f"pages: {len(train)} training ({len({p.site for p in train})} sites), "
+          f"{len(held)} held out ({len({p.site for p in held})} sites); read in {time.time() - t0:.0f} s")
+    y = np.concatenate([p.labels for p in train]).astype(int)
+    line_site = np.concatenate([[p.site] * len(p.lines) for p in train])
+    folds = list(GroupKFold(FOLDS).split(np.zeros(len(y)), groups=line_site))
+
+    X_lex = lexical_matrix(train)
+    lex_oof = np.zeros(len(y), dtype=np.float32)
+    for a, b in folds:
+        lex_oof[b] = fit_lexical(X_lex[a], y[a]).predict_proba(X_lex[b])[:, 1]
+    lexical = fit_lexical(X_lex, y)
+    train_X = with_lexical(train, lex_oof)
+    X = np.vstack(train_X)
+
+    # Out-of-fold tree predictions choose the threshold and smoothing.
+    page_site = np.array([p.site for p in train])
+    oof = [None] * len(train)
+    for a, b in GroupKFold(FOLDS).split(np.zeros(len(train)), groups=page_site):
+        model = fit_trees(np.vstack([train_X[i] for i in a]), np.concatenate([train[i].labels for i in a]))
+        for i in b:
+            oof[i] = model.predict_proba(train_X[i])[:, 1]
+    best = max(((page_scores(train, [smooth(q, pen, th) for q in oof])[2], th, pen)
+                for th in THRESHOLDS for pen in PENALTIES))
+    _, threshold, penalty = best
+    print(f"chosen on training sites, out of fold: threshold {threshold}, smoothing {penalty} (F1 {best[0]:.4f})")
+
+    trees = fit_trees(X, y)
+    figures = {}
+    for variant, held_pages in (("whole", held), ("cropped", held_cropped)):
+        figures[variant] = evaluate(trees, lexical, held_pages, threshold, penalty, variant)
+    info = {"trained_on": "aeb + wcxb-dev, training sites, whole and cropped",
+            "held_out": "sites with crc32(host) % 5 == 0", "seed": SEED, "trees": TREES, "lexical_C": LEXICAL_C,
+            "held_out_figures": figures, "training_lines": int(len(y))}
+    model = export(trees, lexical, threshold, penalty, info)
+    # The exported arrays must reproduce scikit-learn's probabilities.
+    check = with_lexical(held[:1], lexical.predict_proba(lexical_matrix(held[:1]))[:, 1].astype(np.float32))[0]
+    assert np.allclose(model.predict_matrix(check), trees.predict_proba(check)[:, 1], atol=1e-5)
+    model.save(args.out)
+    size = Path(args.out).stat().st_size
+    print(f"wrote {args.out} ({size / 1024:.0f} KiB) in {time.time() - t0:.0f} s")
+    json.dump(figures, sys.stdout, indent=1)
+    print()
+
+
+def evaluate(trees, lexical, held, threshold, penalty, variant):
+    held_X = with_lexical(held, lexical.predict_proba(lexical_matrix(held))[:, 1].astype(np.float32))
+    figures = {}
+    for name in ("aeb", "wcxb-dev", "all"):
+        sub = [i for i, p in enumerate(held) if name in ("all", p.set)]
+        pages_sub = [held[i] for i in sub]
+        probs = [trees.predict_proba(held_X[i])[:, 1] for i in sub]
+        figures[name] = {
+            "pages": len(sub),
+            "as_is": page_scores(pages_sub, [np.ones(len(p.lines), bool) for p in pages_sub]).round(4).tolist(),
+            "label_ceiling": page_scores(pages_sub, [p.labels.astype(bool) for p in pages_sub]).round(4).tolist(),
+            "model": page_scores(pages_sub, [smooth(q, penalty, threshold) for q in probs]).round(4).tolist(),
+        }
+        f = figures[name]
+        print(f"held-out {variant:7s} {name:8s} pages={f['pages']:3d}  P/R/F1 as is {f['as_is']}  "
+              f"model {f['model']}  label ceiling {f['label_ceiling']}")
+    return figures
+
+
+if __name__ == "__main__":
+    main()

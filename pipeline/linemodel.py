@@ -1,0 +1,149 @@
+"""The learned line classifier: gradient-boosted trees over line features,
+with a lexical score from a linear model over hashed words and word pairs.
+
+Trained by ``bench/train_boilerplate.py`` (see README, "Retraining the line
+model"); the model file ``pipeline/models/boilerplate.npz`` holds plain
+arrays, evaluated here with numpy, so inference needs neither scikit-learn
+nor pickle. It is loaded on first use, never at import.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import xxhash
+
+MODEL_PATH = Path(__file__).resolve().parent / "models" / "boilerplate.npz"
+
+LEXICAL_BUCKETS = 1 << 17
+_LEX_TOKEN = re.compile(r"[^\W\d_]+|\d+")
+
+
+def lexical_buckets(line: str) -> np.ndarray:
+    """Hashed unigrams, bigrams and the first word of a line (unique)."""
+    tokens = ["0" if t.isdigit() else t for t in (w.lower() for w in _LEX_TOKEN.findall(line))]
+    grams = tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
+    grams.append(f"<s> {tokens[0]}" if tokens else "<empty>")
+    return np.unique(np.fromiter((xxhash.xxh32_intdigest(g.encode("utf-8")) & (LEXICAL_BUCKETS - 1) for g in grams),
+                                 dtype=np.int64, count=len(grams)))
+
+
+def add_lexical_context(features: np.ndarray, lexical: np.ndarray) -> np.ndarray:
+    """Append a line's lexical score and those of two lines on each side."""
+    n = len(lexical)
+    pad = np.concatenate([[-1.0, -1.0], lexical, [-1.0, -1.0]]).astype(np.float32)
+    return np.column_stack([features, lexical, pad[0:n], pad[1:n + 1], pad[3:n + 3], pad[4:n + 4]]).astype(np.float32)
+
+
+LEXICAL_CONTEXT = ["lexical", "lexical@-2", "lexical@-1", "lexical@1", "lexical@2"]
+
+
+@dataclass
+class LineModel:
+    feature_names: list[str]
+    lexical_coef: np.ndarray  # float32[LEXICAL_BUCKETS]
+    lexical_intercept: float
+    baseline: float
+    feature: np.ndarray  # int32[nodes], flat over all trees
+    threshold: np.ndarray  # float64[nodes]
+    left: np.ndarray  # int32[nodes], absolute index
+    right: np.ndarray
+    is_leaf: np.ndarray  # bool[nodes]
+    value: np.ndarray  # float64[nodes]
+    roots: np.ndarray  # int32[trees]
+    depth: int
+    threshold_keep: float  # probability at which a line is kept
+    smoothing: float  # switch penalty of the two-state smoothing pass
+    info: dict
+
+    @classmethod
+    def load(cls, path: str | Path = MODEL_PATH) -> "LineModel":
+        with np.load(path, allow_pickle=False) as z:
+            info = json.loads(str(z["info"]))
+            return cls(feature_names=info["features"], lexical_coef=z["lexical_coef"].astype(np.float32),
+                       lexical_intercept=float(z["lexical_intercept"]), baseline=float(z["baseline"]),
+                       feature=z["feature"], threshold=z["threshold"], left=z["left"], right=z["right"],
+                       is_leaf=z["is_leaf"], value=z["value"], roots=z["roots"], depth=int(z["depth"]),
+                       threshold_keep=float(info["threshold"]), smoothing=float(info["smoothing"]), info=info)
+
+    def save(self, path: str | Path) -> None:
+        info = dict(self.info, features=self.feature_names, threshold=self.threshold_keep, smoothing=self.smoothing)
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as fh:
+            np.savez_compressed(fh, lexical_coef=self.lexical_coef.astype(np.float16),
+                                lexical_intercept=np.float64(self.lexical_intercept), baseline=np.float64(self.baseline),
+                                feature=self.feature, threshold=self.threshold, left=self.left, right=self.right,
+                                is_leaf=self.is_leaf, value=self.value, roots=self.roots, depth=np.int32(self.depth),
+                                info=np.array(json.dumps(info, sort_keys=True)))
+
+    def lexical_scores(self, lines: list[str]) -> np.ndarray:
+        scores = np.empty(len(lines), dtype=np.float32)
+        for i, line in enumerate(lines):
+            buckets = lexical_buckets(line)
+            z = self.lexical_intercept + float(self.lexical_coef[buckets].sum()) / np.sqrt(len(buckets))
+            scores[i] = 1.0 / (1.0 + np.exp(-z))
+        return scores
+
+    def predict(self, features: np.ndarray, lines: list[str]) -> np.ndarray:
+        """Probability that each line is article text."""
+        if len(lines) == 0:
+            return np.zeros(0, dtype=np.float32)
+        X = add_lexical_context(features, self.lexical_scores(lines))
+        if X.shape[1] != len(self.feature_names):
+            raise ValueError(f"the line model expects {len(self.feature_names)} features, got {X.shape[1]}: "
+                             "retrain it (bench/train_boilerplate.py) after changing pipeline/linefeatures.py")
+        return self.predict_matrix(X)
+
+    def predict_matrix(self, X: np.ndarray) -> np.ndarray:
+        raw = np.full(len(X), self.baseline)
+        for start in range(0, len(X), 4096):
+            chunk = X[start:start + 4096]
+            rows = np.arange(len(chunk))[:, None]
+            node = np.broadcast_to(self.roots, (len(chunk), len(self.roots))).copy()
+            for _ in range(self.depth):
+                leaf = self.is_leaf[node]
+                if leaf.all():
+                    break
+                go_left = chunk[rows, self.feature[node]] <= self.threshold[node]
+                nxt = np.where(go_left, self.left[node], self.right[node])
+                node = np.where(leaf, node, nxt)
+            raw[start:start + 4096] += self.value[node].sum(axis=1)
+        return (1.0 / (1.0 + np.exp(-raw))).astype(np.float32)
+
+
+@functools.lru_cache(maxsize=1)
+def default_model() -> LineModel:
+    return LineModel.load(MODEL_PATH)
+
+
+def smooth(prob: np.ndarray, penalty: float, threshold: float = 0.5) -> np.ndarray:
+    """Two-state (boilerplate / article) Viterbi pass over a page's lines:
+    switching state costs ``penalty`` nats, so isolated flips are only
+    made when the classifier is confident. ``penalty=0`` is a plain
+    threshold at ``threshold``."""
+    n = len(prob)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    if penalty <= 0:
+        return prob >= threshold
+    p = np.clip(prob.astype(np.float64), 1e-4, 1 - 1e-4)
+    bias = np.log(threshold / (1 - threshold))  # moves the decision point to ``threshold``
+    emit = np.stack([np.log(1 - p), np.log(p) - bias], axis=1)
+    score = emit[0].copy()
+    back = np.zeros((n, 2), dtype=np.int8)
+    for i in range(1, n):
+        stay0, switch0 = score[0], score[1] - penalty
+        stay1, switch1 = score[1], score[0] - penalty
+        back[i, 0] = 0 if stay0 >= switch0 else 1
+        back[i, 1] = 1 if stay1 >= switch1 else 0
+        score = np.array([max(stay0, switch0), max(stay1, switch1)]) + emit[i]
+    states = np.zeros(n, dtype=np.int8)
+    states[-1] = int(score[1] > score[0])
+    for i in range(n - 1, 0, -1):
+        states[i - 1] = back[i, states[i]]
+    return states.astype(bool)

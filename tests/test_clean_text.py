@@ -1,0 +1,97 @@
+"""The whole cleaner (rules and line model) on scraped pages written for the tests."""
+import numpy as np
+import pytest
+
+from pipeline.boilerplate import clean_text, split_lines, unquoted
+from pipeline.config import CleanConfig
+from pipeline.linefeatures import FEATURES, line_features
+from pipeline.linemodel import LineModel, default_model, smooth
+
+ARTICLE = [
+    "The county council voted on Thursday to keep all eleven of its branch libraries open for at least another three years, reversing a plan announced in the spring.",
+    "Opening hours will be cut at four of them, saving about £210,000 a year, the finance committee said in a report published alongside the vote.",
+    "Campaigners who collected 8,000 signatures against the closures called the decision a partial victory and said they would keep pressing for longer hours.",
+    "“Libraries are where children learn to love reading, where people without a computer apply for jobs, and where lonely people find company,” said Ann Hale, who led the campaign.",
+    "The council leader, Martin Cole, said the authority still faced a gap of £4.5m in next year's budget and that other services would have to find savings instead.",
+    "A final decision on the mobile library service, which visits 38 villages, is expected in the spring once a public consultation has closed.",
+    "Volunteers already run two of the smaller branches, and the council said it would offer training to groups willing to help at others.",
+    "The branches at Halbury and Elsworth will also host a new county archive service from next year, bringing parish records closer to the people who use them.",
+]
+CHROME_HEAD = ["Skip to main content", "Menu", "Search", "Home › News › Local", "Libraries saved from closure in budget vote",
+               "By Jane Doe", "Published 3 March 2026", "Share", "Tweet", "Email"]
+CHROME_TAIL = ["Related stories", "Council tax to rise by 4%", "New bridge opens to cyclists",
+               "Sign up for our morning newsletter", "Enter your email address", "12 comments",
+               "Leave a Reply", "I earn $9,000 a month working from home, check this website for info GOOD LUCK",
+               "HERE====)> http://www.jobs.example", "© 2026 The Halbury Post. All rights reserved."]
+
+
+def page(head=CHROME_HEAD, body=ARTICLE, tail=CHROME_TAIL):
+    return "\n".join(head + body + tail)
+
+
+def test_scraped_page_comes_out_as_its_article():
+    result = clean_text(page())
+    assert result.text.split("\n\n") == ARTICLE
+    assert result.metadata["title"] == "Libraries saved from closure in budget vote"
+    assert result.metadata["author"] == "Jane Doe" and result.metadata["date"] == "2026-03-03"
+    removed = {line for _, line, _ in result.removed}
+    assert removed == set(CHROME_HEAD + CHROME_TAIL)
+
+
+def test_article_that_ends_the_text_keeps_its_last_paragraphs():
+    result = clean_text(page(tail=[]))
+    assert result.text.split("\n\n")[-2:] == ARTICLE[-2:]
+
+
+def test_removed_lines_carry_reasons_and_scores():
+    result = clean_text(page())
+    reasons = {line: (reason, score) for reason, line, score in result.removed}
+    assert reasons["Leave a Reply"][0].startswith("comments")
+    assert reasons["HERE====)> http://www.jobs.example"][0] == "spam"
+    assert all(score is None or 0.0 <= score <= 1.0 for _, score in reasons.values())
+
+
+def test_threshold_is_a_knob():
+    body = ARTICLE[:4] + ["What the campaigners want next"] + ARTICLE[4:]
+    default = clean_text(page(body=body)).text.split("\n\n")
+    strict = clean_text(page(body=body), CleanConfig(line_threshold=0.999, smoothing=0.0)).text.split("\n\n")
+    assert set(strict) <= set(default) and len(strict) < len(default)
+
+
+def test_unquoted_treats_an_open_quote_as_running_to_the_end():
+    assert unquoted("He said “we will” and left") == "He said  and left"
+    assert unquoted("“We are here, and our children are here.") == ""
+    assert unquoted("Our readers ‘know’ it") == "Our readers ‘know’ it"
+
+
+def test_model_file_matches_the_features():
+    model = default_model()
+    assert model.feature_names[:len(FEATURES)] == FEATURES
+    lines = split_lines(page())
+    prob = model.predict(line_features(lines), [l.text for l in lines])
+    assert prob.shape == (len(lines),) and ((prob >= 0) & (prob <= 1)).all()
+    assert model.info["held_out_figures"]
+
+
+def test_model_refuses_features_it_was_not_trained_on():
+    model = default_model()
+    lines = split_lines(page())
+    with pytest.raises(ValueError, match="retrain"):
+        model.predict(line_features(lines)[:, :-1], [l.text for l in lines])
+
+
+def test_model_round_trips_through_its_file(tmp_path):
+    model = default_model()
+    model.save(tmp_path / "m.npz")
+    again = LineModel.load(tmp_path / "m.npz")
+    lines = split_lines(page())
+    X, texts = line_features(lines), [l.text for l in lines]
+    assert np.allclose(model.predict(X, texts), again.predict(X, texts), atol=1e-3)
+
+
+def test_smoothing_flips_isolated_doubtful_lines_only():
+    p = np.array([0.9, 0.9, 0.45, 0.9, 0.9, 0.1, 0.1, 0.02])
+    assert smooth(p, 0.0).tolist() == [True, True, False, True, True, False, False, False]
+    assert smooth(p, 1.0).tolist() == [True, True, True, True, True, False, False, False]
+    assert smooth(np.array([0.99, 0.01, 0.99]), 1.0).tolist() == [True, False, True]
+    assert smooth(np.zeros(0), 1.0).tolist() == []
