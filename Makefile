@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test eval clean-output
+.PHONY: install run test eval train clean-output
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,17 @@ test: install
 eval: install
 	$(BIN)/python ../shared/eval/extraction_eval.py --set aeb --mode text
 	$(BIN)/python ../shared/eval/extraction_eval.py --set aeb --mode html
+	$(BIN)/python ../shared/eval/extraction_eval.py --set wcxb-dev --mode text
+	$(BIN)/python ../shared/eval/extraction_eval.py --set wcxb-dev --mode html
+
+# Retrain the shipped line and spam models from ../shared (fixed seeds).
+train: install
+	$(BIN)/python -m pip install --quiet -e '.[train]'
+	$(BIN)/python -m bench.train_boilerplate
+	$(BIN)/python -m bench.train_spam
+	$(BIN)/python -m bench.extraction_heldout --mode text
+	$(BIN)/python -m bench.extraction_heldout --mode html
+	$(BIN)/python -m bench.spam_eval
 
 clean-output:
 	rm -rf clean && mkdir clean && touch clean/.gitkeep

@@ -481,13 +481,6 @@ def _whole_line_chrome(text: str) -> str | None:
     return None
 
 
-# A sentence the rules place inside the article is removed by the model
-# only when the model is this sure. Measured on the held-out sites: F1
-# 0.937 with it, 0.938 without, and short closing sentences of scraped
-# articles ("No fine will be charged, the library said.") survive.
-PROTECTED_SENTENCE_SCORE = 0.25
-
-
 def apply_rules(lines: list[Line], config: CleanConfig = CleanConfig()) -> dict[str, str]:
     """The rule view of a page, in place: lexical chrome, spam, appeals,
     header, footer and article-ending sections. Returns the metadata found
@@ -529,7 +522,7 @@ def clean_text(text: str, config: CleanConfig = CleanConfig(), *, title: str | N
                 line.reason = "recurring"
             elif rule.reason in TRUSTED_RULES:
                 line.reason = rule.reason
-            elif not k and not (rule.reason is None and is_sentence(line) and p >= PROTECTED_SENTENCE_SCORE):
+            elif not k:
                 line.reason = rule.reason or chrome_category(line.text, line.words) or "model"
     _drop_found_title(lines, metadata.get("title"))
     mark_repeats(lines)

@@ -44,11 +44,12 @@ OWN = [
     "repeat_count", "near_long_before", "near_long_after", "paragraph", "in_body",
     "after_comments", "after_related", "is_blank_before", "is_blank_after",
     "same_start", "same_end", "short_run", "paragraph_run_words",
+    "block_share", "in_main_block", "from_main_block",
 ] + [f"cat_{c}" for c in CHROME_CATEGORIES]
 CONTEXT = [-2, -1, 1, 2]
 CONTEXT_FEATURES = ["log_words", "words_rel_max", "terminal", "cap_share", "punct_share", "stop_share", "url",
                     "reader_address", "paragraph", "credit", "spam_score", "digit_share", "same_start",
-                    "short_run"] + \
+                    "short_run", "block_share"] + \
                    [f"cat_{c}" for c in CHROME_CATEGORIES]
 FEATURES = OWN + [f"{name}@{d}" for d in CONTEXT for name in CONTEXT_FEATURES]
 _OWN_INDEX = {name: i for i, name in enumerate(OWN)}
@@ -86,6 +87,7 @@ def line_features(lines: list[Line]) -> np.ndarray:
     short = ~paragraph
     short_run = _run_lengths(short)
     para_run_words = _run_sums(paragraph, words)
+    block_share, in_main, from_main = _block_features(paragraph, long_chars)
     after_comments = after_related = False
     for i, line in enumerate(lines):
         text = line.text
@@ -140,6 +142,9 @@ def line_features(lines: list[Line]) -> np.ndarray:
         f[38] = end_counts[ends[i]] - 1 if ends[i] else 0.0
         f[39] = math.log1p(short_run[i])
         f[40] = math.log1p(para_run_words[i])
+        f[41] = block_share[i]
+        f[42] = in_main[i]
+        f[43] = from_main[i]
         if category:
             f[_OWN_INDEX[f"cat_{category}"]] = 1.0
             if category == "comments":
@@ -163,6 +168,49 @@ def _count(keys: list[str]) -> dict[str, int]:
     for key in keys:
         counts[key] = counts.get(key, 0) + 1
     return counts
+
+
+BLOCK_GAP = 1  # short lines (subheads, captions) a block of paragraphs may span
+
+
+def _block_features(paragraph: np.ndarray, mass: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Blocks are runs of paragraphs with at most BLOCK_GAP other lines
+    between two of them; the main block holds the most text. An article is
+    usually the main block; the teasers, comments and related stories after
+    it are smaller blocks further down. Per line: its block's share of the
+    page's paragraph text, whether it is in the main block, and its signed
+    log distance from the main block (negative above it)."""
+    n = len(paragraph)
+    block = np.full(n, -1)
+    idx = np.flatnonzero(paragraph)
+    current, last = -1, None
+    for i in idx:
+        if last is not None and i - last <= BLOCK_GAP + 1:
+            block[last + 1:i] = current  # the short lines between two paragraphs of a block
+        else:
+            current += 1
+        block[i] = current
+        last = i
+    share = np.zeros(n, dtype=np.float32)
+    in_main = np.zeros(n, dtype=np.float32)
+    distance = np.zeros(n, dtype=np.float32)
+    if current < 0:
+        return share, in_main, distance
+    sums = np.bincount(block[block >= 0], weights=mass[block >= 0], minlength=current + 1)
+    total = max(1.0, float(sums.sum()))
+    main = int(np.argmax(sums))
+    members = np.flatnonzero(block == main)
+    start, end = members[0], members[-1]
+    for i in range(n):
+        if block[i] >= 0:
+            share[i] = sums[block[i]] / total
+        if start <= i <= end:
+            in_main[i] = 1.0
+        elif i > end:
+            distance[i] = math.log1p(i - end)
+        else:
+            distance[i] = -math.log1p(start - i)
+    return share, in_main, distance
 
 
 def _runs(mask: np.ndarray):

@@ -54,8 +54,8 @@ def test_removed_lines_carry_reasons_and_scores():
 def test_threshold_is_a_knob():
     body = ARTICLE[:4] + ["What the campaigners want next"] + ARTICLE[4:]
     default = clean_text(page(body=body)).text.split("\n\n")
-    strict = clean_text(page(body=body), CleanConfig(line_threshold=0.999, smoothing=0.0)).text.split("\n\n")
-    assert set(strict) <= set(default) and len(strict) < len(default)
+    strict = clean_text(page(body=body), CleanConfig(line_threshold=0.999)).text.split("\n\n")
+    assert len(strict) < len(default)
 
 
 def test_unquoted_treats_an_open_quote_as_running_to_the_end():
