@@ -2,28 +2,25 @@
 
 Scraped text puts every visible block of a page on its own line: the article
 paragraphs, and around and inside them the site's chrome (navigation,
-appeals, related-story lists, captions, comment forms, comments). The
-cleaner decides per line, in passes that each leave a reason on the lines
-they remove:
+appeals, related-story lists, captions, comment forms, comments). Each line
+is judged twice:
 
-1. glued text is split (``difference.Ukraine's``), list markers fused to
-   headlines are recognised (``list 1 of 3Russia…``);
-2. lexical chrome: lines that are news-site furniture by their wording
-   (appeals, sign-in and subscription prompts, share buttons, ad labels,
-   comment-form furniture, section headings, photo captions and credits);
-3. spam (``spam.py``);
-4. appeal blocks: a line that addresses the reader, sandwiched between two
-   appeal lines, belongs to the appeal;
-5. structure: the body runs from the first to the last paragraph-like line;
-   what comes before it is the page header (title, byline and date go to
-   metadata), what comes after it is footer; a section that ends the
-   article (comments, related stories, a paywall prompt) is removed up to
-   the next real paragraph, or to the end for comments;
-6. repeats: a line printed twice in one document (a caption, a pull quote)
-   is kept once.
+- by rules (this module): glued text is split first (``difference.Ukraine's``,
+  ``list 1 of 3Russia…``); lines that are news-site furniture by their
+  wording (appeals, sign-in and subscription prompts, share buttons, ad
+  labels, comment-form furniture, section headings, photo captions and
+  credits) and spam (``spam.py``) are marked; an appeal extends over the
+  reader-addressing lines between its parts; the page header above the
+  first paragraph-like line gives title, byline and date, the footer below
+  the last is furniture, and a comments section ends the article;
+- by the line model (``linefeatures.py``, ``linemodel.py``): a probability
+  that the line is article text, from its shape, its neighbours and its
+  place in the page, smoothed over the page.
 
-Everything here is a function of the text alone, so it works on sites it
-has never seen; no site's exact strings are listed.
+A line goes when a trusted rule or the model says so (``clean_text``); text
+extracted from HTML gets a light pass of rules only (``clean_extracted``).
+A line printed twice in one document is kept once. Nothing here lists a
+site's exact strings, so it works on sites it has never seen.
 """
 from __future__ import annotations
 
@@ -402,9 +399,9 @@ def mark_repeats(lines: list[Line]) -> None:
     seen_exact: set[str] = set()
     earlier: list[set[str]] = []
     for line in lines:
-        key = " ".join(w.lower() for w in _WORD.findall(line.text))
         if not line.kept:
             continue
+        key = _key(line.text)
         if key in seen_exact and line.words >= 2:
             line.reason = "repeated"
             continue
