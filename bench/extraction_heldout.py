@@ -1,6 +1,6 @@
 """Extraction accuracy on the held-out sites only, through the library.
 
-    python -m bench.extraction_heldout [--mode text|html] [--variant ...]
+    python -m bench.extraction_heldout [--mode text|html] [options]
 
 The held-out sites (bench/linedata.py) are the ones the line model never
 saw in training, so these are the figures to quote for it. Scores are the
@@ -20,6 +20,24 @@ from pipeline.config import CleanConfig
 from pipeline.document import Document
 
 
+def score_pages(mode: str = "text", config: CleanConfig = CleanConfig(), all_sites: bool = False
+                ) -> dict[str, tuple[int, float, float, float]]:
+    """Per benchmark set: pages, mean precision, recall and F1."""
+    require_shared()
+    from prf import prf
+    from textify import textify
+    scores: dict[str, list] = {}
+    for set_name, page_id, site, html, gold in extraction_pages():
+        if not all_sites and not is_held_out(site):
+            continue
+        doc = Document(id=page_id, source=page_id, text=textify(html) if mode == "text" else html,
+                       kind="text" if mode == "text" else "html")
+        doc = clean_document(doc, config)
+        scores.setdefault(set_name, []).append(prf(doc.text if doc.status == "kept" else "", gold))
+    return {name: (len(rows), *(statistics.mean(x[i] for x in rows) for i in range(3)))
+            for name, rows in scores.items()}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mode", choices=["text", "html"], default="text")
@@ -30,25 +48,15 @@ def main() -> None:
     ap.add_argument("--line-threshold", type=float)
     ap.add_argument("--smoothing", type=float)
     a = ap.parse_args()
-    require_shared()
-    from prf import prf
-    from textify import textify
     config = CleanConfig(drop_captions=a.drop_captions == "true", html_bias=a.html_bias, html_cleaning=a.html_cleaning,
                          line_threshold=a.line_threshold, smoothing=a.smoothing)
-    scores: dict[str, list] = {}
     t0 = time.time()
-    for set_name, page_id, site, html, gold in extraction_pages():
-        if not a.all_sites and not is_held_out(site):
-            continue
-        doc = Document(id=page_id, source=page_id, text=textify(html) if a.mode == "text" else html,
-                       kind="text" if a.mode == "text" else "html")
-        doc = clean_document(doc, config)
-        scores.setdefault(set_name, []).append(prf(doc.text if doc.status == "kept" else "", gold))
-    for name, rows in scores.items():
-        p, r, f = (statistics.mean(x[i] for x in rows) for i in range(3))
-        print(f"{name} {a.mode} held-out={not a.all_sites}: pages={len(rows)} P={p:.3f} R={r:.3f} F1={f:.3f}")
-    rows = [x for v in scores.values() for x in v]
-    print(f"all: pages={len(rows)} F1={statistics.mean(x[2] for x in rows):.3f} ({time.time() - t0:.0f} s)")
+    figures = score_pages(a.mode, config, a.all_sites)
+    for name, (pages, p, r, f) in figures.items():
+        print(f"{name} {a.mode} held-out={not a.all_sites}: pages={pages} P={p:.3f} R={r:.3f} F1={f:.3f}")
+    total = sum(v[0] for v in figures.values())
+    mean = sum(v[0] * v[3] for v in figures.values()) / max(1, total)
+    print(f"all: pages={total} F1={mean:.3f} ({time.time() - t0:.0f} s)")
 
 
 if __name__ == "__main__":
