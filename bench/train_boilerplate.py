@@ -59,6 +59,11 @@ def fit_trees(X, y, weights=None):
 
 
 def line_weights(pages):
+    """Per-line sample weights, or None when every set weighs the same (the
+    shipped model: aeb weighted 3x measured 0.920/0.947 held-out on
+    aeb/wcxb-dev against 0.918/0.951)."""
+    if len(set(SET_WEIGHTS.values())) == 1:
+        return None
     return np.concatenate([np.full(len(p.lines), SET_WEIGHTS[p.set]) for p in pages])
 
 
