@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -20,12 +19,9 @@ from .clean import clean_documents
 from .config import CleanConfig, DedupConfig, ReadConfig
 from .corpus import (MANIFEST, REPORTS, Plan, State, atomic_write, dumps_jsonl, load_index, published_text,
                      read_manifest, segment_path, text_path, write_segment)
-from .dedup import Candidate, Decision, Fingerprint, deduplicate, fingerprint_texts
+from .dedup import Candidate, Fingerprint, deduplicate, fingerprint_texts
 from .document import DUPLICATE, KEPT, METADATA_FIELDS, REJECTED, Document
 from .sources import read_source
-
-log = logging.getLogger(__name__)
-
 
 # ---------------------------------------------------------------- clean_shard
 

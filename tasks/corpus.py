@@ -8,6 +8,7 @@ run that died is found again, with its finished shards, by the next one.
 """
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import sys
@@ -18,7 +19,7 @@ import luigi.format
 
 from pipeline import batch
 from pipeline.config import CleanConfig, DedupConfig, ReadConfig, fingerprint
-from pipeline.corpus import Plan, atomic_write, batch_dir, plan_batch
+from pipeline.corpus import Plan, atomic_write, batch_dir, dumps_jsonl, plan_batch
 
 log = logging.getLogger("luigi-interface")
 
@@ -118,7 +119,7 @@ class DeduplicateRun(CorpusParams, luigi.Task):
         self.set_status_message("deduplicating against the published corpus")
         decisions = batch.decide(self.clean_dir, plan, _shards(self.input()), dedup_config)
         with self.output().open("w") as fh:
-            fh.write(batch.dumps_jsonl(decisions))
+            fh.write(dumps_jsonl(decisions))
 
 
 class PublishRun(CorpusParams, luigi.Task):
@@ -137,11 +138,11 @@ class PublishRun(CorpusParams, luigi.Task):
         plan = _load_plan(self.clean_dir, self.run_id)
         shard_targets = self.requires().input()
         with self.input().open("r") as fh:
-            decisions = [batch.json.loads(line) for line in fh if line.strip()]
+            decisions = [json.loads(line) for line in fh if line.strip()]
         self.set_status_message("publishing")
         summary = batch.publish(self.clean_dir, plan, _shards(shard_targets), decisions, self.configs()[2])
         with self.output().open("w") as fh:
-            fh.write(batch.json.dumps(summary, indent=2, sort_keys=True))
+            fh.write(json.dumps(summary, indent=2, sort_keys=True))
         shutil.rmtree(batch_dir(self.clean_dir, self.run_id) / "shards", ignore_errors=True)
         seconds = time.time() - self.started if self.started else None
         print(batch.format_summary(summary, seconds), file=sys.stderr)

@@ -1,5 +1,5 @@
 from pipeline.boilerplate import (CleanResult, _result, apply_rules, chrome_reason, clean_text, mark_repeats,
-                                  parse_date, split_lines, unquoted)
+                                  parse_date, split_lines)
 from pipeline.config import CleanConfig
 from pipeline.spam import is_spam
 
