@@ -34,6 +34,8 @@ _URLISH = re.compile(r"https?://|www\.|\.com\b|\.org\b|@\w+\.", re.IGNORECASE)
 _BULLET = re.compile(r"^(?:[-•*·▪►>]|\d{1,2}[.)]\s)")
 _SEPARATORS = re.compile(r"[|›»/•·]")
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|my|me)\b")
+_DIGIT = re.compile(r"\d")
+_SYMBOL = re.compile(r"[^\w\s]|_")
 _COLON_LABEL = re.compile(r"^[\w ]{2,30}:\s")
 
 OWN = [
@@ -109,8 +111,8 @@ def line_features(lines: list[Line]) -> np.ndarray:
             f[13] = sum(t.lower() in STOP_WORDS for t in tokens) / len(tokens)
             f[14] = sum(len(t) for t in tokens) / len(tokens)
         length = max(1, len(text))
-        f[11] = sum(c.isdigit() for c in text) / length
-        f[12] = sum(not c.isalnum() and not c.isspace() for c in text) / length
+        f[11] = len(_DIGIT.findall(text)) / length
+        f[12] = len(_SYMBOL.findall(text)) / length
         sentences = max(1, len(_SENTENCE_END.findall(text)))
         f[15] = math.log1p(sentences)
         f[16] = w / sentences
