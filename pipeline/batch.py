@@ -117,6 +117,7 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
     decided = {d["id"]: d for d in decisions}
     manifest = read_manifest(clean)
     new_records, removed_lines, kept_by_path = [], [], {}
+    vanished: set[str] = set()
     for shard_records, _ in shards:
         for record in shard_records:
             d = decided.get(record["id"], {})
@@ -133,6 +134,8 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
                     # A changed raw file whose new version is not kept: its old
                     # text no longer matches the manifest.
                     text_path(clean, record["id"]).unlink(missing_ok=True)
+            if entry["reason"] == "vanished":
+                vanished.add(record["source"].split("#")[0])
             new_records.append(entry)
             removed_lines.extend({"id": record["id"], "reason": reason, "line": line, "score": score}
                                  for reason, line, score in record["removed"])
@@ -148,6 +151,8 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
     atomic_write(clean / MANIFEST, dumps_jsonl(ordered))
 
     for f in plan.files:
+        if f.path in vanished:
+            continue  # gone while the run read it: seen again if it comes back
         state.ledger[f.path] = {"size": f.size, "mtime_ns": f.mtime_ns, "hash": f.hash, "id": f.id,
                                 "kept": sorted(kept_by_path.get(f.path, []))}
     state.index_key = dedup_config.index_key()

@@ -160,3 +160,24 @@ def test_seed_articles_through_the_command(seeds, tmp_path):
     records = manifest(tmp_path / "clean")
     assert len(records) == 5 and all(r["status"] == "kept" for r in records)
     assert all(r["title"] for r in records)
+
+
+def test_file_that_vanishes_during_a_run_is_recorded_and_seen_again(tmp_path):
+    from pipeline.batch import clean_shard, decide, publish
+    from pipeline.config import CleanConfig, DedupConfig, ReadConfig, fingerprint
+    from pipeline.corpus import State, plan_batch
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    (raw / "story.txt").write_text(ARTICLE.format(town="Halbury", n=18))
+    plan = plan_batch(raw, clean, fingerprint(CleanConfig()), 10)
+    (raw / "story.txt").rename(tmp_path / "aside.txt")  # gone between planning and reading
+    records, sigs = clean_shard(str(raw), plan, 0, ReadConfig(), CleanConfig(), DedupConfig())
+    decisions = decide(str(clean), plan, [(records, sigs)], DedupConfig())
+    publish(str(clean), plan, [(records, sigs)], decisions, DedupConfig())
+    [record] = manifest(clean)
+    assert record["status"] == "rejected" and record["reason"] == "vanished"
+    assert "story.txt" not in State.load(clean).ledger
+    (tmp_path / "aside.txt").rename(raw / "story.txt")
+    assert run_luigi(raw, clean).returncode == 0
+    [record] = manifest(clean)
+    assert record["status"] == "kept"
