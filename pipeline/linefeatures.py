@@ -17,8 +17,8 @@ import re
 import numpy as np
 
 from . import spam
-from .boilerplate import (_CREDIT, _READER_ADDRESS, _TERMINAL, _WORD, CHROME_CATEGORIES, Line, PARAGRAPH_WORDS,
-                          chrome_category, parse_date, unquoted)
+from .boilerplate import (_CREDIT, _READER_ADDRESS, _TERMINAL, _WORD, CHROME_CATEGORIES, Line, chrome_category,
+                          is_paragraph, line_key, parse_date, unquoted)
 
 # A small English stop-word list: article prose is full of them, menus and
 # headlines are not.
@@ -68,7 +68,7 @@ def line_features(lines: list[Line]) -> np.ndarray:
         return np.zeros((0, len(FEATURES)), dtype=np.float32)
     words = np.array([line.words for line in lines], dtype=np.float32)
     max_words = max(1.0, float(words.max()))
-    paragraph = np.array([_is_paragraph(line) for line in lines])
+    paragraph = np.array([is_paragraph(line) for line in lines])
     chars = np.array([len(line.text) for line in lines], dtype=np.float32)
     long_chars = np.where(paragraph, chars, 0.0)
     mass = np.cumsum(long_chars) - long_chars
@@ -76,7 +76,7 @@ def line_features(lines: list[Line]) -> np.ndarray:
     long_idx = np.flatnonzero(paragraph)
     first_long = long_idx[0] if len(long_idx) else n
     last_long = long_idx[-1] if len(long_idx) else -1
-    keys = [" ".join(w.lower() for w in _WORD.findall(line.text)) for line in lines]
+    keys = [line_key(line.text) for line in lines]
     counts: dict[str, int] = {}
     for key in keys:
         counts[key] = counts.get(key, 0) + 1
@@ -235,9 +235,3 @@ def _run_sums(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
     for start, end in _runs(mask):
         out[start:end] = values[start:end].sum()
     return out
-
-
-def _is_paragraph(line: Line) -> bool:
-    if line.words >= PARAGRAPH_WORDS:
-        return True
-    return line.words >= 8 and bool(_TERMINAL.search(line.text))
