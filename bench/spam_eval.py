@@ -8,7 +8,12 @@ hit article sentences.
 - sms-spam: messages labelled spam/ham;
 - article sentences: lines of the news pages (aeb, wcxb-dev) that the true
   article body contains, with five words or more: every hit is a false
-  positive on real article text.
+  positive on real article text;
+- spam in context: three held-out YouTube spam comments planted as
+  paragraphs into each held-out news page (bench/linedata.py), run through
+  the text cleaner: the share removed, and removed with reason ``spam``.
+  This is the figure that counts in the pipeline, where the line model
+  and the spam verdict are combined.
 """
 from __future__ import annotations
 
@@ -51,6 +56,31 @@ def article_lines():
                 yield line
 
 
+def planted_in_pages(per_page: int = 3, seed: int = 0) -> tuple[int, float, float]:
+    import random
+    from bench.linedata import is_held_out
+    from bench.train_spam import YOUTUBE_HELD_OUT
+    from pipeline.boilerplate import clean_text
+    from textify import textify
+    spam = [t for t, y, f in youtube(with_file=True) if y and f in YOUTUBE_HELD_OUT and t.strip()]
+    rng = random.Random(seed)
+    planted = removed = as_spam = 0
+    for _, _, site, page, _ in extraction_pages():
+        if not is_held_out(site):
+            continue
+        lines = normalize(textify(page)).split("\n")
+        at = rng.randrange(len(lines) // 3, 2 * len(lines) // 3 + 1)
+        comments = rng.sample(spam, per_page)
+        result = clean_text("\n".join(lines[:at] + [x for c in comments for x in ("", c)] + [""] + lines[at:]))
+        reasons = {line: reason for reason, line, _ in result.removed}
+        for comment in comments:
+            comment = comment.strip()
+            planted += 1
+            removed += comment not in result.text
+            as_spam += reasons.get(comment) == "spam"
+    return planted, removed / planted, as_spam / planted
+
+
 def report(name, items):
     tp = fp = fn = tn = 0
     for text, spam in items:
@@ -74,6 +104,9 @@ def main() -> None:
     print(f"article lines  n={len(lines)} flagged={len(flagged)} false-positive rate={len(flagged) / len(lines):.4%}")
     for line in flagged[:15]:
         print("   FP:", line[:140])
+    planted, removed, as_spam = planted_in_pages()
+    print(f"spam comments planted in held-out news pages: {planted}, removed {removed:.3f}, "
+          f"removed as spam {as_spam:.3f}")
 
 
 if __name__ == "__main__":

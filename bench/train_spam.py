@@ -22,11 +22,11 @@ import numpy as np
 from bench.linedata import load_pages
 from bench.shared import hashed_matrix, require_shared
 from bench.spam_eval import sms, youtube
-from pipeline.spam import SPAM_BUCKETS, SPAM_MODEL_PATH, SpamModel, spam_buckets
+from pipeline.spam import SPAM_BUCKETS, SPAM_MODEL_PATH, SPAM_SCORE, SpamModel, spam_buckets, spam_score
 
 SEED = 0
 C = 1.0
-TARGET_ARTICLE_FP = 0.001
+TARGET_ARTICLE_FP = 0.0035
 YOUTUBE_HELD_OUT = ("Youtube04-Eminem.csv", "Youtube05-Shakira.csv")
 
 
@@ -59,11 +59,14 @@ def main() -> None:
     model.fit(X, y, sample_weight=weights)
     spam_model = SpamModel(coef=model.coef_.ravel().astype(np.float32), intercept=float(model.intercept_[0]),
                            threshold=0.5, info={})
-    article_scores = np.sort(spam_model.probabilities(article_train))[::-1]
-    allowed = int(TARGET_ARTICLE_FP * len(article_scores))
-    spam_model.threshold = float(max(0.5, article_scores[allowed] + 1e-6))
-    print(f"threshold {spam_model.threshold:.4f}: at most {TARGET_ARTICLE_FP:.1%} of the training sites' article "
-          f"lines ({len(article_train)}) flagged")
+    # The rules flag some article lines already; the model may add the rest
+    # of the allowance.
+    by_rules = np.array([spam_score(line) >= SPAM_SCORE for line in article_train])
+    article_scores = np.sort(spam_model.probabilities([l for l, r in zip(article_train, by_rules) if not r]))[::-1]
+    allowed = max(0, int(TARGET_ARTICLE_FP * len(article_train)) - int(by_rules.sum()))
+    spam_model.threshold = float(article_scores[allowed] + 1e-6)
+    print(f"threshold {spam_model.threshold:.4f}: at most {TARGET_ARTICLE_FP:.2%} of the training sites' article "
+          f"lines ({len(article_train)}) flagged, {int(by_rules.sum())} of them by the rules")
     figures = {}
     for name, items in (("youtube-spam", yt_test), ("sms-spam", sms_test)):
         hits = spam_model.is_spam_many([t for t, _ in items])

