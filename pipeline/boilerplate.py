@@ -24,6 +24,7 @@ site's exact strings, so it works on sites it has never seen.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -252,8 +253,11 @@ def chrome_reason(text: str, config: CleanConfig = CleanConfig()) -> str | None:
     return category
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def chrome_category(text: str, words: int) -> str | None:
-    """The lexical category of news chrome ``text`` matches, or None."""
+    """The lexical category of news chrome ``text`` matches, or None.
+    Cached: the rules and the line features both ask, and a site's chrome
+    recurs on every page."""
     if words <= 12 and (reason := _whole_line_chrome(text)):
         return reason
     for reason, pattern in _PHRASE:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -25,11 +26,20 @@ _LEX_TOKEN = re.compile(r"[^\W\d_]+|\d+")
 
 def lexical_buckets(line: str) -> np.ndarray:
     """Hashed unigrams, bigrams and the first word of a line (unique)."""
+    return np.array(sorted(_lexical_bucket_set(line)), dtype=np.int64)
+
+
+def _lexical_bucket_set(line: str) -> set[int]:
     tokens = ["0" if t.isdigit() else t for t in (w.lower() for w in _LEX_TOKEN.findall(line))]
-    grams = tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
-    grams.append(f"<s> {tokens[0]}" if tokens else "<empty>")
-    return np.unique(np.fromiter((xxhash.xxh32_intdigest(g.encode("utf-8")) & (LEXICAL_BUCKETS - 1) for g in grams),
-                                 dtype=np.int64, count=len(grams)))
+    out = {_lexical_bucket(t) for t in tokens}
+    out.update(_lexical_bucket(f"{a} {b}") for a, b in zip(tokens, tokens[1:]))
+    out.add(_lexical_bucket(f"<s> {tokens[0]}" if tokens else "<empty>"))
+    return out
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _lexical_bucket(gram: str) -> int:
+    return xxhash.xxh32_intdigest(gram.encode("utf-8")) & (LEXICAL_BUCKETS - 1)
 
 
 def add_lexical_context(features: np.ndarray, lexical: np.ndarray) -> np.ndarray:
@@ -59,6 +69,8 @@ class LineModel:
     threshold_keep: float  # probability at which a line is kept
     smoothing: float  # switch penalty of the two-state smoothing pass
     info: dict
+    _walk: tuple | None = field(default=None, repr=False, compare=False)
+    _seen: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: str | Path = MODEL_PATH) -> "LineModel":
@@ -82,12 +94,20 @@ class LineModel:
                                 info=np.array(json.dumps(info, sort_keys=True)))
 
     def lexical_scores(self, lines: list[str]) -> np.ndarray:
-        scores = np.empty(len(lines), dtype=np.float32)
-        for i, line in enumerate(lines):
-            buckets = lexical_buckets(line)
-            z = self.lexical_intercept + float(self.lexical_coef[buckets].sum()) / np.sqrt(len(buckets))
-            scores[i] = 1.0 / (1.0 + np.exp(-z))
-        return scores
+        return np.array([self.lexical_score(line) for line in lines], dtype=np.float32)
+
+    def lexical_score(self, line: str) -> float:
+        cached = self._seen.get(line)
+        if cached is not None:
+            return cached
+        buckets = _lexical_bucket_set(line)
+        z = self.lexical_intercept + float(self.lexical_coef[np.fromiter(buckets, np.int64, len(buckets))].sum()) \
+            / math.sqrt(len(buckets))
+        score = float(np.float32(1.0 / (1.0 + math.exp(-z))))
+        if len(self._seen) >= _SEEN_LINES:  # site chrome repeats across pages: remember recent lines
+            self._seen.clear()
+        self._seen[line] = score
+        return score
 
     def predict(self, features: np.ndarray, lines: list[str]) -> np.ndarray:
         """Probability that each line is article text."""
@@ -100,20 +120,44 @@ class LineModel:
         return self.predict_matrix(X)
 
     def predict_matrix(self, X: np.ndarray) -> np.ndarray:
+        """Probability of each row of a full feature matrix: every tree is
+        walked for every row at once, one level per step."""
+        feature, threshold, children = self._walk_arrays()
+        X = np.ascontiguousarray(X, dtype=np.float32)
         raw = np.full(len(X), self.baseline)
-        for start in range(0, len(X), 4096):
-            chunk = X[start:start + 4096]
-            rows = np.arange(len(chunk))[:, None]
-            node = np.broadcast_to(self.roots, (len(chunk), len(self.roots))).copy()
+        for start in range(0, len(X), _CHUNK_ROWS):
+            chunk = X[start:start + _CHUNK_ROWS]
+            flat = chunk.ravel()
+            row_base = (np.arange(len(chunk), dtype=np.intp) * chunk.shape[1])[:, None]
+            node = np.broadcast_to(self.roots.astype(np.intp), (len(chunk), len(self.roots)))
             for _ in range(self.depth):
-                leaf = self.is_leaf[node]
-                if leaf.all():
-                    break
-                go_left = chunk[rows, self.feature[node]] <= self.threshold[node]
-                nxt = np.where(go_left, self.left[node], self.right[node])
-                node = np.where(leaf, node, nxt)
-            raw[start:start + 4096] += self.value[node].sum(axis=1)
+                go_left = flat[row_base + feature[node]] <= threshold[node]
+                node = children[2 * node + go_left]
+            raw[start:start + _CHUNK_ROWS] += self.value[node].sum(axis=1)
         return (1.0 / (1.0 + np.exp(-raw))).astype(np.float32)
+
+    def _walk_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The trees in the shape ``predict_matrix`` walks them: float32
+        thresholds rounded down (so ``x <= t`` decides exactly as against
+        the float64 threshold for float32 ``x``), and a child table indexed
+        by ``2 * node + went_left`` in which a leaf is its own child."""
+        if self._walk is None:
+            leaf = self.is_leaf.astype(bool)
+            threshold = self.threshold.astype(np.float32)
+            above = threshold.astype(np.float64) > self.threshold
+            threshold[above] = np.nextafter(threshold[above], np.float32(-np.inf))
+            threshold[leaf] = np.inf
+            nodes = np.arange(len(leaf), dtype=np.intp)
+            children = np.empty(2 * len(leaf), dtype=np.intp)
+            children[0::2] = np.where(leaf, nodes, self.right)
+            children[1::2] = np.where(leaf, nodes, self.left)
+            feature = np.where(leaf, 0, self.feature).astype(np.intp)
+            self._walk = (feature, threshold, children)
+        return self._walk
+
+
+_CHUNK_ROWS = 2048
+_SEEN_LINES = 1 << 15
 
 
 @functools.lru_cache(maxsize=1)

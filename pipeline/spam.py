@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -41,12 +42,19 @@ _SIGNALS: tuple[tuple[re.Pattern[str], int], ...] = (
                 r"followers? for free|subscribe to my channel|check out my (?:channel|video))\b", _I), 2),
 )
 
+# Any signal at all: most lines have none, and one search (a quarter faster
+# than all of them) settles them.
+_ANY_SIGNAL = re.compile("|".join(f"(?{'i' if p.flags & re.IGNORECASE else ''}:{p.pattern})" for p, _ in _SIGNALS))
+
 # A line that is little more than a link: spam with any other signal (a
 # bare URL alone is as often a reference in an article).
 _LINK_ONLY = re.compile(r"^\W*(?:\w+\W+){0,3}(?:https?://|www\.)\S+\W*$", _I)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def spam_score(line: str) -> int:
+    if not _ANY_SIGNAL.search(line):
+        return 0
     score = sum(weight for pattern, weight in _SIGNALS if pattern.search(line))
     if _LINK_ONLY.match(line):
         score += 1
@@ -87,6 +95,7 @@ def is_spam(line: str, model: "SpamModel | None" = None) -> bool:
 
 SPAM_MODEL_PATH = Path(__file__).resolve().parent / "models" / "spam.npz"
 SPAM_BUCKETS = 1 << 16
+_SEEN_LINES = 1 << 15
 _SPAM_TOKEN = re.compile(r"https?://\S+|www\.\S+|[^\W\d_]+|\d+|[$£€¥₹]|!{2,}|\?{2,}|[=\-.]{3,}>*", re.IGNORECASE)
 # A web address written without its scheme, often with spaces to get past
 # link filters: "oldchat.tk", "pimpmyviews. com", "adf.ly /1HmVtX".
@@ -138,18 +147,41 @@ def spam_grams(line: str) -> list[str]:
     character 4-grams of each word (which carry misspellings such as
     "subscrible" and "subcribe" to the words they stand for)."""
     tokens = spam_tokens(line)
-    grams = tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
-    for tok in tokens:
-        if not tok.startswith("<"):
-            padded = f" {tok} "
-            grams.extend("#" + padded[i:i + _CHAR_GRAM] for i in range(len(padded) - _CHAR_GRAM + 1))
+    grams = [g for tok in tokens for g in _token_grams(tok)] + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
     return grams or ["<empty>"]
 
 
+def _token_grams(token: str) -> list[str]:
+    if token.startswith("<"):
+        return [token]
+    padded = f" {token} "
+    return [token] + ["#" + padded[i:i + _CHAR_GRAM] for i in range(len(padded) - _CHAR_GRAM + 1)]
+
+
+def _bucket(gram: str) -> int:
+    return xxhash.xxh32_intdigest(gram.encode("utf-8")) & (SPAM_BUCKETS - 1)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _token_buckets(token: str) -> tuple[int, ...]:
+    return tuple(_bucket(g) for g in _token_grams(token))
+
+
+def spam_bucket_set(line: str) -> set[int]:
+    """The model's hashed inputs for ``line`` (the buckets of ``spam_grams``),
+    with each word's buckets computed once per process."""
+    tokens = spam_tokens(line)
+    if not tokens:
+        return {_bucket("<empty>")}
+    out: set[int] = set()
+    for tok in tokens:
+        out.update(_token_buckets(tok))
+    out.update(_bucket(f"{a} {b}") for a, b in zip(tokens, tokens[1:]))
+    return out
+
+
 def spam_buckets(line: str) -> np.ndarray:
-    grams = spam_grams(line)
-    return np.unique(np.fromiter((xxhash.xxh32_intdigest(g.encode("utf-8")) & (SPAM_BUCKETS - 1) for g in grams),
-                                 dtype=np.int64, count=len(grams)))
+    return np.array(sorted(spam_bucket_set(line)), dtype=np.int64)
 
 
 @dataclass
@@ -158,6 +190,7 @@ class SpamModel:
     intercept: float
     threshold: float
     info: dict = field(default_factory=dict)
+    _seen: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: str | Path = SPAM_MODEL_PATH) -> "SpamModel":
@@ -172,9 +205,16 @@ class SpamModel:
                                 info=np.array(json.dumps(info, sort_keys=True)))
 
     def probability(self, line: str) -> float:
-        buckets = spam_buckets(line)
-        z = self.intercept + float(self.coef[buckets].sum()) / np.sqrt(len(buckets))
-        return 1.0 / (1.0 + np.exp(-z))
+        cached = self._seen.get(line)
+        if cached is not None:
+            return cached
+        buckets = spam_bucket_set(line)
+        z = self.intercept + float(self.coef[np.fromiter(buckets, np.int64, len(buckets))].sum()) / math.sqrt(len(buckets))
+        p = 1.0 / (1.0 + math.exp(-z))
+        if len(self._seen) >= _SEEN_LINES:  # site chrome repeats across pages: remember recent lines
+            self._seen.clear()
+        self._seen[line] = p
+        return p
 
     def probabilities(self, lines: list[str]) -> np.ndarray:
         return np.array([self.probability(line) for line in lines], dtype=np.float64)
