@@ -189,10 +189,11 @@ class CleanResult:
 
 
 def split_lines(text: str) -> list[Line]:
-    """Non-blank lines, with glued sentences and fused list markers split."""
+    """Non-blank lines, with hard-wrapped paragraphs joined and glued
+    sentences and fused list markers split."""
     lines: list[Line] = []
     blank = False
-    for raw in text.split("\n"):
+    for raw in unwrap(text.split("\n")):
         raw = raw.strip()
         if not raw:
             blank = True
@@ -208,6 +209,68 @@ def split_lines(text: str) -> list[Line]:
                 blank = False
         blank = False
     return lines
+
+
+# Hard wrapping (wire copy, e-mail, plain-text archives): a run of at least
+# WRAP_MIN_LINES lines, each but the last at least WRAP_FILL of the run's
+# longest (which is WRAP_MIN_WIDTH..WRAP_MAX_WIDTH characters), most of them
+# breaking mid-sentence. Menus and headline lists vary too much in length.
+WRAP_MIN_LINES = 3
+WRAP_FILL = 0.72
+WRAP_MIN_WIDTH, WRAP_MAX_WIDTH = 40, 110
+_SENTENCE_BREAK = re.compile(r"[.!?:;\"”’)]$")
+
+
+def unwrap(raw_lines: list[str]) -> list[str]:
+    """Join the lines of hard-wrapped paragraphs into one line each."""
+    out: list[str] = []
+    i, n = 0, len(raw_lines)
+    while i < n:
+        j = i
+        while j < n and raw_lines[j].strip():
+            j += 1
+        block = [line.strip() for line in raw_lines[i:j]]
+        out.extend(_unwrap_block(block) if len(block) >= WRAP_MIN_LINES else block)
+        if j < n:
+            out.append(raw_lines[j])
+        i = j + 1
+    return out
+
+
+def _unwrap_block(block: list[str]) -> list[str]:
+    out: list[str] = []
+    start = 0
+    while start < len(block):
+        end = _wrapped_run_end(block, start)
+        if end - start >= WRAP_MIN_LINES:
+            out.append(" ".join(block[start:end]))
+            start = end
+        else:
+            out.append(block[start])
+            start += 1
+    return out
+
+
+def _wrapped_run_end(block: list[str], start: int) -> int:
+    """The end of the longest wrapped run starting at ``start`` (or start+1)."""
+    width = 0
+    end = start
+    mid_sentence = 0
+    for k in range(start, len(block)):
+        width = max(width, len(block[k]))
+        if not (WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH):
+            break
+        if any(len(block[m]) < WRAP_FILL * width for m in range(start, k)):
+            break
+        end = k + 1  # the last line of a paragraph may be short
+        if k > start and not _SENTENCE_BREAK.search(block[k - 1]):
+            mid_sentence += 1
+        if len(block[k]) < WRAP_FILL * width:
+            break
+    lines = end - start
+    if lines >= WRAP_MIN_LINES and mid_sentence * 2 >= lines - 1:
+        return end
+    return start + 1
 
 
 def _split_glued(line: str) -> list[str]:

@@ -18,6 +18,12 @@ from .normalize import fix_unicode, normalize, normalize_whitespace
 # never count: wire copies share whole paragraphs.
 RECURRING_SHARE = 0.005
 RECURRING_MAX_WORDS = 12
+# A long recurring line is chrome when the documents holding it (a sample of
+# this many) share less than this share (Jaccard) of the word trigrams of
+# their other lines: different stories share almost none, copies of one
+# story, even edited, most.
+CHROME_SAMPLE_DOCS = 8
+CHROME_DOC_OVERLAP = 0.3
 
 # A document is rejected as spam when spam outweighs the rest and it has at
 # least this many spam lines (or too little text besides).
@@ -50,16 +56,54 @@ def clean_documents(docs: Iterable[Document], config: CleanConfig = CleanConfig(
 
 
 def recurring_lines(texts: list[str], min_docs: int) -> frozenset[str]:
-    """Keys of short lines found in at least ``min_docs`` documents (and in
-    at least 0.5% of them)."""
+    """Keys of the lines that are a site's chrome, by recurring across the
+    documents of a batch: found in at least ``min_docs`` documents (and in
+    at least 0.5% of them), and
+
+    - short (a menu item, a slogan, a copyright notice), or
+    - long (a teaser of a related story, a site's blurb) but shared by
+      documents that are otherwise different: wire copies of one story
+      share long paragraphs too, and those must stay. The documents that
+      hold such a line are compared by the word trigrams of their other
+      lines; if a sample of them overlaps by less than ``CHROME_DOC_OVERLAP``
+      on average, the line is chrome.
+    """
     if min_docs <= 0:
         return frozenset()
     needed = max(min_docs, math.ceil(RECURRING_SHARE * len(texts)))
     counts: Counter = Counter()
+    doc_keys = []
     for text in texts:
-        keys = {line_key(line) for line in text.split("\n") if 0 < len(line.split()) <= RECURRING_MAX_WORDS}
-        counts.update(keys)
-    return frozenset(key for key, n in counts.items() if n >= needed and key)
+        keys = {line_key(line): len(line.split()) for line in text.split("\n") if line.strip()}
+        keys.pop("", None)
+        doc_keys.append(keys)
+        counts.update(keys.keys())
+    frequent = {key for key, n in counts.items() if n >= needed}
+    chrome = {key for key in frequent if len(key.split()) <= RECURRING_MAX_WORDS}
+    long_frequent = sorted(frequent - chrome)
+    if long_frequent:
+        holders: dict[str, list[int]] = {key: [] for key in long_frequent}
+        for i, keys in enumerate(doc_keys):
+            for key in keys:
+                if key in holders and len(holders[key]) < CHROME_SAMPLE_DOCS:
+                    holders[key].append(i)
+        trigrams_of: dict[int, set[tuple[str, ...]]] = {}
+
+        def own_trigrams(i: int) -> set[tuple[str, ...]]:
+            if i not in trigrams_of:
+                trigrams_of[i] = {tuple(w[k:k + 3]) for key in doc_keys[i] if key not in frequent
+                                  for w in (key.split(),) for k in range(max(1, len(w) - 2))}
+            return trigrams_of[i]
+
+        for key, docs in holders.items():
+            overlaps = [_jaccard(own_trigrams(a), own_trigrams(b)) for j, a in enumerate(docs) for b in docs[j + 1:]]
+            if overlaps and sum(overlaps) / len(overlaps) < CHROME_DOC_OVERLAP:
+                chrome.add(key)
+    return frozenset(chrome)
+
+
+def _jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
 
 
 def prepare(doc: Document, config: CleanConfig) -> Document:

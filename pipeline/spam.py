@@ -64,7 +64,7 @@ def spam_score(line: str) -> int:
 SURE, LIKELY = "sure", "likely"
 # The lexical model's probability above which its verdict is sure; between
 # the model's threshold and this it is likely (see spam_verdict).
-SURE_PROBABILITY = 0.5
+SURE_PROBABILITY = 0.7
 
 
 def spam_verdict(line: str, model: "SpamModel | None" = None) -> str | None:

@@ -163,3 +163,18 @@ def test_seed_articles_are_cleaned(seeds):
         by_rules = [l for l in rules_only(raw).text.split("\n\n") if len(l.split()) >= 8]
         by_rules = by_rules[by_rules.index(lines[0]):] if lines[0] in by_rules else by_rules
         assert [l for l in by_rules if l not in lines] == [], path.name
+
+
+def test_spam_verdict_has_a_sure_and_a_likely_band():
+    import numpy as np
+
+    from pipeline.spam import LIKELY, SURE, SURE_PROBABILITY, SpamModel, spam_verdict
+    assert spam_verdict("HERE====)> http://www.jobs.example") == SURE  # the rules
+    # A model that gives every line the same probability, p = 1 / (1 + e^-z).
+    def flat(p, threshold):
+        return SpamModel(coef=np.zeros(1 << 16, dtype=np.float32), intercept=float(np.log(p / (1 - p))),
+                         threshold=threshold)
+    line = "The council met on Tuesday to discuss the budget for next year."
+    assert spam_verdict(line, flat(0.2, 0.35)) is None
+    assert spam_verdict(line, flat(0.5, 0.35)) == LIKELY
+    assert spam_verdict(line, flat(SURE_PROBABILITY + 0.05, 0.35)) == SURE

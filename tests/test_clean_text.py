@@ -95,3 +95,50 @@ def test_smoothing_flips_isolated_doubtful_lines_only():
     assert smooth(p, 1.0).tolist() == [True, True, True, True, True, False, False, False]
     assert smooth(np.array([0.99, 0.01, 0.99]), 1.0).tolist() == [True, False, True]
     assert smooth(np.zeros(0), 1.0).tolist() == []
+
+
+def test_hard_wrapped_paragraphs_are_joined_and_menus_are_not():
+    from pipeline.boilerplate import unwrap
+    wrapped = [
+        "The county council voted on Thursday to keep all eleven of its",
+        "branch libraries open for at least another three years, reversing",
+        "a plan announced in the spring after a long campaign.",
+    ]
+    menu = ["Home", "World news and analysis", "Business", "Sport and results", "Culture"]
+    assert unwrap(menu + [""] + wrapped) == menu + ["", " ".join(wrapped)]
+    text = "\n".join(CHROME_HEAD + ["\n".join(wrapped), ""] + ARTICLE + CHROME_TAIL)
+    assert " ".join(wrapped) in clean_text(text).text
+
+
+def test_long_lines_recurring_across_different_articles_are_chrome_but_shared_paragraphs_of_copies_stay():
+    from pipeline.clean import clean_documents
+    from pipeline.document import Document
+    teaser = ("Read next: the mayor of Elsworth explains in a long interview why the town's market square will "
+              "be closed to cars from June, and what traders think of it.")
+    bodies = [
+        ["Dredging of the harbour channel starts in April and will last six weeks.",
+         "Larger cargo ships will have to wait for high tide while the work goes on."],
+        ["A leaking roof has closed three classrooms at Halbury primary school since January.",
+         "Parents were told that repairs cannot begin before the summer holidays."],
+        ["Signal failures delayed more than two hundred trains on the valley line last month.",
+         "The operator blamed copper theft and promised new cameras at four depots."],
+        ["Nurses at the county hospital voted to accept a revised pay offer on Friday.",
+         "Their union said the deal ends a dispute that began eighteen months ago."],
+        ["A late frost destroyed much of the apple blossom in the orchards east of Elsworth.",
+         "Growers expect the smallest harvest in a decade and higher cider prices."],
+        ["The museum has received a lottery grant to rebuild its fossil gallery.",
+         "Visitors will be able to watch volunteers clean specimens from next spring."],
+    ]
+    docs = []
+    for i, body in enumerate(bodies):  # six different articles under one site's chrome
+        docs.append(Document(id=f"d{i}", source=f"d{i}", text="\n".join(CHROME_HEAD + body + [teaser] + CHROME_TAIL),
+                             kind="text"))
+    for i in range(5):  # five copies of one wire story, sharing its paragraphs
+        docs.append(Document(id=f"c{i}", source=f"c{i}", text="\n".join(CHROME_HEAD + ARTICLE + CHROME_TAIL),
+                             kind="text"))
+    cleaned = {d.id: d for d in clean_documents(docs)}
+    for i in range(len(bodies)):
+        assert teaser not in cleaned[f"d{i}"].text
+        assert ("recurring", teaser) in [(r, line) for r, line, _ in cleaned[f"d{i}"].removed]
+    for i in range(5):
+        assert all(paragraph in cleaned[f"c{i}"].text for paragraph in ARTICLE[:3])
