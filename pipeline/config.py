@@ -69,10 +69,10 @@ class CleanConfig:
 class DedupConfig:
     # Jaccard similarity of word shingle sets above which two articles are
     # the same story. Verified on the true shingle sets, not only estimated.
-    threshold: float = 0.8
+    threshold: float = 0.5
     # A shorter text whose shingles are this much contained in a longer one
     # is an abridged copy of it.
-    containment: float = 0.9
+    containment: float = 0.7
     # Word n-grams; 5 is the common choice for news (C4, FineWeb).
     shingle_size: int = 5
     num_perm: int = 128
@@ -87,7 +87,7 @@ class DedupConfig:
         """The settings an index is bound to: signatures made with other
         values cannot be compared with it."""
         return {"shingle_size": self.shingle_size, "num_perm": self.num_perm,
-                "scheme": "affine32", "hash": "xxh3_64", "seed": 1}
+                "scheme": "affine32", "hash": "xxh32", "seed": 1}
 
 
 def fingerprint(*configs: object) -> str:

@@ -30,7 +30,7 @@ SEED = 1
 # LSH finds candidates at this estimated Jaccard, below the verification
 # threshold, so abridged copies (whose Jaccard is lower than their
 # containment) still reach verification.
-CANDIDATE_THRESHOLD = 0.5
+CANDIDATE_THRESHOLD = 0.3
 # Containment is only trusted for texts with at least this many shingles; a
 # few sentences are contained in many articles.
 MIN_CONTAINMENT_SHINGLES = 30

@@ -114,3 +114,32 @@ def test_similarity():
 def test_config_rejects_nonsense():
     with pytest.raises(ValueError, match="threshold"):
         DedupConfig(threshold=1.5)
+
+
+def _edit_every(text: str, n: int) -> str:
+    """Replace every ``n``-th word: an edited copy."""
+    return " ".join("reportedly" if i % n == n - 1 else w for i, w in enumerate(text.split()))
+
+
+def test_copy_with_a_word_changed_in_every_fifteen_is_a_duplicate():
+    # 5-gram Jaccard of such a copy is about 0.5: the default threshold was
+    # chosen on planted corpora (bench/dedup_bench.py) to catch it.
+    copy = _edit_every(STORY, 15)
+    jaccard, _ = similarity(*[shingle_hashes(hash_words(t), CONFIG.shingle_size) for t in (STORY, copy)])
+    assert 0.45 < jaccard < 0.8
+    decisions = decide(a=STORY, b=copy)
+    # The copy is longer ("reportedly"), so it is the one kept.
+    assert decisions["a"].duplicate_of == "b" and decisions["a"].how == "jaccard"
+
+
+def test_reports_of_one_template_are_not_merged():
+    template = ("{name} Inc said its board declared a quarterly dividend of {cts} cts a share, payable on "
+                "{month} {day} to shareholders of record on {month} {rec}. The company paid {prev} cts a share "
+                "in the previous quarter. {name} said net income for the year rose to {net} mln dlrs from "
+                "{old} mln dlrs, on revenues of {rev} mln dlrs, and that it expects to {plan}.")
+    a = template.format(name="Harbour Freight", cts=12, month="April", day=15, rec=1, prev=10, net="14.2",
+                        old="11.9", rev=230, plan="open four new depots on the east coast next year")
+    b = template.format(name="Valley Mills", cts=31, month="May", day=2, rec=18, prev=31, net="3.6",
+                        old="4.4", rev=57, plan="close its oldest flour mill and move production north")
+    decisions = decide(a=a, b=b)
+    assert decisions["a"].duplicate_of is None and decisions["b"].duplicate_of is None
