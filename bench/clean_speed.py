@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import time
 from collections import defaultdict
-from contextlib import contextmanager
 
 from bench.shared import extraction_pages, require_shared
 

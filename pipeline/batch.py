@@ -72,12 +72,13 @@ def read_shard(records_path: str | Path, sigs_path: str | Path) -> tuple[list[di
 
 
 def decide(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.ndarray]],
-           dedup_config: DedupConfig) -> list[dict]:
+           dedup_config: DedupConfig, redis_url: str | None = None) -> list[dict]:
     """Deduplicate a run's kept documents against everything published and
     against each other; writes the run's index segment and returns one
-    decision per document of the run."""
+    decision per document of the run. ``redis_url``: the published index
+    lives in that Redis database (``shared_index.py``) instead of memory."""
     state = State.load(clean_dir)
-    index = load_index(clean_dir, state, dedup_config)
+    index = load_index(clean_dir, state, dedup_config, redis_url)
     records: list[dict] = []
     candidates: list[Candidate] = []
     for shard_records, sigs in shards:

@@ -228,17 +228,32 @@ def write_segment(path: str | os.PathLike, kept: list[tuple[str, Fingerprint]], 
     atomic_write(path, buf.getvalue())
 
 
-def load_index(clean_dir: str | os.PathLike, state: State, config: DedupConfig) -> DedupIndex:
-    """The index of everything published, from the live segments: no text
-    is read or hashed again."""
-    state.check_index(config)
-    live: dict[str, Fingerprint] = {}
-    for run in state.segments:
+def read_segments(clean_dir: str | os.PathLike, runs: list[str]
+                  ) -> Iterator[tuple[str, list[str], list[tuple[str, Fingerprint]]]]:
+    """(run, ids it took out, (id, fingerprint) of the articles it kept)."""
+    for run in runs:
         with np.load(segment_path(clean_dir, run)) as seg:
-            for doc_id in seg["removed"].tolist():
-                live.pop(doc_id, None)
-            for doc_id, exact, sig in zip(seg["ids"].tolist(), seg["exact"].tolist(), seg["signatures"]):
-                live[doc_id] = Fingerprint(exact, sig)
+            kept = [(doc_id, Fingerprint(exact, sig)) for doc_id, exact, sig
+                    in zip(seg["ids"].tolist(), seg["exact"].tolist(), seg["signatures"])]
+            yield run, seg["removed"].tolist(), kept
+
+
+def load_index(clean_dir: str | os.PathLike, state: State, config: DedupConfig,
+               redis_url: str | None = None) -> DedupIndex:
+    """The index of everything published, from the live segments: no text
+    is read or hashed again. With ``redis_url`` the published index lives in
+    Redis (``shared_index.py``) and only the segments it lacks are read."""
+    state.check_index(config)
+    if redis_url:
+        from .shared_index import RedisIndex, namespace
+        index = RedisIndex(config, redis_url, namespace(clean_dir, config))
+        index.sync(lambda runs: read_segments(clean_dir, runs), list(state.segments))
+        return index
+    live: dict[str, Fingerprint] = {}
+    for _, removed, kept in read_segments(clean_dir, state.segments):
+        for doc_id in removed:
+            live.pop(doc_id, None)
+        live.update(kept)
     index = DedupIndex(config)
     index.add_many(live.items())
     return index

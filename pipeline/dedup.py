@@ -127,6 +127,10 @@ class DedupIndex:
     def candidates(self, fp: Fingerprint) -> list[str]:
         return sorted(self.lsh.query(_minhash(fp.signature)))
 
+    def exact_match(self, exact: str) -> str | None:
+        """The kept article whose normalised text hashes to ``exact``."""
+        return self.exact.get(exact)
+
 
 @dataclass
 class Candidate:
@@ -182,7 +186,7 @@ def deduplicate(batch: list[Candidate], index: DedupIndex, published_text: Calla
 
     decisions = []
     for cand in sorted(batch, key=Candidate.order_key):
-        original = index.exact.get(cand.fingerprint.exact)
+        original = index.exact_match(cand.fingerprint.exact)
         if original is not None:
             decisions.append(Decision(cand.id, original, 1.0, "exact"))
             continue

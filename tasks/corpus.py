@@ -56,6 +56,9 @@ class CorpusParams(luigi.Task):
     dedup_containment = luigi.FloatParameter(default=DedupConfig.containment,
                                              description="share of a shorter text inside a longer one that "
                                                          "makes it an abridged copy")
+    dedup_redis = luigi.OptionalParameter(
+        default=None, description="keep the published dedup index in Redis (redis://host:port/db), shared by "
+                                  "processes and machines; default: rebuilt in memory from the clean folder")
     shingle_size = luigi.IntParameter(default=DedupConfig.shingle_size, description="word n-gram size for MinHash")
     num_perm = luigi.IntParameter(default=DedupConfig.num_perm, description="MinHash permutations")
     max_doc_bytes = luigi.IntParameter(default=ReadConfig.max_doc_bytes,
@@ -117,7 +120,7 @@ class DeduplicateRun(CorpusParams, luigi.Task):
         plan = _load_plan(self.clean_dir, self.run_id)
         _, _, dedup_config = self.configs()
         self.set_status_message("deduplicating against the published corpus")
-        decisions = batch.decide(self.clean_dir, plan, _shards(self.input()), dedup_config)
+        decisions = batch.decide(self.clean_dir, plan, _shards(self.input()), dedup_config, self.dedup_redis)
         with self.output().open("w") as fh:
             fh.write(dumps_jsonl(decisions))
 
