@@ -71,6 +71,10 @@ def read_shard(records_path: str | Path, sigs_path: str | Path) -> tuple[list[di
 # ---------------------------------------------------------------- decide
 
 
+class RunAlreadyPublished(Exception):
+    """The run was published (by another worker) before this step ran."""
+
+
 def decide(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.ndarray]],
            dedup_config: DedupConfig, redis_url: str | None = None) -> list[dict]:
     """Deduplicate a run's kept documents against everything published and
@@ -78,6 +82,10 @@ def decide(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nda
     decision per document of the run. ``redis_url``: the published index
     lives in that Redis database (``shared_index.py``) instead of memory."""
     state = State.load(clean_dir)
+    if plan.run in state.segments:
+        # Published while this worker waited: against an index that holds
+        # the run, every article would be a copy of itself.
+        raise RunAlreadyPublished(plan.run)
     index = load_index(clean_dir, state, dedup_config, redis_url)
     records: list[dict] = []
     candidates: list[Candidate] = []

@@ -88,6 +88,8 @@ class CleanShard(CorpusParams, luigi.Task):
                 "signatures": luigi.LocalTarget(f"{base}.npy", format=luigi.format.Nop)}
 
     def run(self) -> None:
+        if _published(self.clean_dir, self.run_id):
+            return  # another worker finished the run while this one waited
         plan = _load_plan(self.clean_dir, self.run_id)
         read_config, clean_config, dedup_config = self.configs()
 
@@ -117,10 +119,15 @@ class DeduplicateRun(CorpusParams, luigi.Task):
         return luigi.LocalTarget(str(batch_dir(self.clean_dir, self.run_id) / "decisions.jsonl"))
 
     def run(self) -> None:
+        if _published(self.clean_dir, self.run_id):
+            return  # deciding again against an index that holds this run would undo it
         plan = _load_plan(self.clean_dir, self.run_id)
         _, _, dedup_config = self.configs()
         self.set_status_message("deduplicating against the published corpus")
-        decisions = batch.decide(self.clean_dir, plan, _shards(self.input()), dedup_config, self.dedup_redis)
+        try:
+            decisions = batch.decide(self.clean_dir, plan, _shards(self.input()), dedup_config, self.dedup_redis)
+        except batch.RunAlreadyPublished:
+            return
         with self.output().open("w") as fh:
             fh.write(dumps_jsonl(decisions))
 
@@ -138,6 +145,8 @@ class PublishRun(CorpusParams, luigi.Task):
         return luigi.LocalTarget(str(batch_dir(self.clean_dir, self.run_id) / "published.json"))
 
     def run(self) -> None:
+        if _published(self.clean_dir, self.run_id):
+            return
         plan = _load_plan(self.clean_dir, self.run_id)
         shard_targets = self.requires().input()
         with self.input().open("r") as fh:
@@ -173,6 +182,14 @@ class CleanCorpus(CorpusParams, luigi.WrapperTask):
                          plan.run, len(plan.files), len(plan.shards))
                 self._planned_tasks = [PublishRun(run_id=plan.run, started=time.time(), **self.shared())]
         return self._planned_tasks
+
+
+def _published(clean_dir: str, run_id: str) -> bool:
+    """Whether the run is already published. With several workers on a
+    central scheduler, a worker that found a task incomplete may be handed
+    it after another worker published the run (the scheduler takes the
+    worker's word that the task is pending); it must then do nothing."""
+    return (batch_dir(clean_dir, run_id) / "published.json").exists()
 
 
 def _load_plan(clean_dir: str, run_id: str) -> Plan:

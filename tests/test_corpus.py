@@ -63,3 +63,14 @@ def test_state_roundtrip_and_index_settings_guard(tmp_path):
 def test_missing_raw_folder_says_so(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         plan_batch(tmp_path / "nope", tmp_path / "clean", "cfg", 10)
+
+
+def test_deciding_a_run_that_is_already_published_is_refused(tmp_path):
+    """With several workers, a worker may be handed DeduplicateRun after
+    another published the run; deciding again would call every article a
+    copy of itself and empty the run's index segment."""
+    from pipeline.batch import RunAlreadyPublished, decide
+    from pipeline.corpus import Plan
+    State(segments=["run1"], index_key=DedupConfig().index_key()).save(tmp_path)
+    with pytest.raises(RunAlreadyPublished):
+        decide(str(tmp_path), Plan(run="run1", files=[], shards=[]), [], DedupConfig())
