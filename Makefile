@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test eval train clean-output
+.PHONY: install run test eval train bench clean-output
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,13 @@ train: install
 	$(BIN)/python -m bench.extraction_heldout --mode text
 	$(BIN)/python -m bench.extraction_heldout --mode html
 	$(BIN)/python -m bench.spam_eval
+
+# Benchmarks on corpora built from ../shared (figures in README).
+bench: install
+	$(BIN)/python -m pip install --quiet -e '.[redis]'
+	$(BIN)/python -m bench.throughput --docs 10000 --html
+	$(BIN)/python -m bench.dedup_bench
+	$(BIN)/python -m bench.clean_speed
 
 clean-output:
 	rm -rf clean && mkdir clean && touch clean/.gitkeep

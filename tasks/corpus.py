@@ -30,8 +30,8 @@ class CorpusParams(luigi.Task):
 
     raw_dir = luigi.Parameter(default="raw", description="folder of scraped articles (walked recursively)")
     clean_dir = luigi.Parameter(default="clean", description="folder the clean corpus and its state live in")
-    shard_size = luigi.IntParameter(default=2000, significant=False,
-                                    description="raw files per CleanShard task")
+    shard_size = luigi.IntParameter(default=500, significant=False,
+                                    description="raw files per CleanShard task (shards run in parallel; recurring chrome is found within a shard)")
     min_words = luigi.IntParameter(default=CleanConfig.min_words,
                                    description="reject clean texts with fewer words (reason too_short)")
     max_spam_share = luigi.FloatParameter(default=CleanConfig.max_spam_share,

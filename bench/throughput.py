@@ -1,0 +1,239 @@
+"""Throughput and memory of the whole pipeline, beside a simple baseline.
+
+    python -m bench.throughput [--docs 10000] [--html] [--keep DIR]
+
+Text mode: a planted corpus of about ``--docs`` scraped-text articles
+(bench/planted.py: BBC and Reuters articles, a third of them planted copies,
+real chrome of the shared benchmark pages) is run through
+``luigi --module tasks CleanCorpus --workers 2``. Printed: documents/s,
+MB/s, the peak memory of the whole process tree (sampled from /proc every
+0.1 s), and the wall time of each stage (from Luigi's log, which this
+benchmark timestamps). In the same run, on the same files:
+
+- the 30-line loop: read, ``ftfy.fix_text``, word 5-gram MinHash (128
+  permutations, ``update_batch``), MinHashLSH 0.8 query-then-insert, write
+  (hashing in 2 processes, the index in the parent);
+- datatrove's FineWeb-style pipeline, if ``datatrove`` is installed (it is
+  not a dependency; otherwise the line says so).
+
+HTML mode (``--html``): every page of the shared extraction benchmarks as an
+``.html`` file, the pipeline against trafilatura's extraction alone (the
+same call the pipeline makes, 2 processes).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from multiprocessing import Pool
+from pathlib import Path
+
+from bench.shared import ROOT, extraction_pages, require_shared
+
+LUIGI = Path(sys.executable).parent / "luigi"
+_LOG_CONF = """[loggers]
+keys=root,luigi
+[handlers]
+keys=stderr
+[formatters]
+keys=stamped
+[logger_root]
+level=INFO
+handlers=stderr
+[logger_luigi]
+level=INFO
+handlers=stderr
+qualname=luigi-interface
+propagate=0
+[handler_stderr]
+class=StreamHandler
+formatter=stamped
+args=(sys.stderr,)
+[formatter_stamped]
+format=%(created)f %(message)s
+"""
+
+
+# ---------------------------------------------------------------- measuring
+
+
+def _tree_rss(root_pid: int) -> int:
+    """Resident memory (bytes) of a process and all its descendants."""
+    children: dict[int, list[int]] = defaultdict(list)
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            ppid, pages = int(fields[1]), int(fields[21])
+        except (OSError, IndexError, ValueError):
+            continue
+        children[ppid].append(int(entry))
+        rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE")
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def run_measured(cmd: list[str], **kwargs) -> tuple[subprocess.CompletedProcess, float, int]:
+    """Run ``cmd``; returns (process, wall seconds, peak tree RSS in bytes)."""
+    peak = 0
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - t0
+    done.set()
+    sampler.join()
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err), seconds, peak
+
+
+def stage_seconds(log: str) -> dict[str, float]:
+    """Wall time per task family, from the timestamped Luigi log."""
+    started: dict[str, float] = {}
+    spent: dict[str, float] = defaultdict(float)
+    for line in log.splitlines():
+        m = re.match(r"(\d+\.\d+) .*? (running|done)\s+(\w+)\((.*)\)$", line)
+        if not m:
+            continue
+        stamp, what, family, params = float(m.group(1)), m.group(2), m.group(3), m.group(4)
+        key = family + params
+        if what == "running":
+            started[key] = stamp
+        elif key in started:
+            spent[family] += stamp - started.pop(key)
+    return dict(spent)
+
+
+def run_pipeline(raw: Path, clean: Path, work: Path) -> tuple[float, int, dict[str, float]]:
+    conf = work / "logging.cfg"
+    conf.write_text(_LOG_CONF)
+    cmd = [str(LUIGI), "--module", "tasks", "CleanCorpus", "--raw-dir", str(raw), "--clean-dir", str(clean),
+           "--workers", "2", "--local-scheduler", "--logging-conf-file", str(conf)]
+    proc, seconds, peak = run_measured(cmd, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    if proc.returncode != 0:
+        sys.exit(f"the pipeline failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return seconds, peak, stage_seconds(proc.stderr)
+
+
+# ---------------------------------------------------------------- the 30-line loop
+
+
+def _loop_hash(path: str):
+    import ftfy
+    from datasketch import MinHash
+    text = ftfy.fix_text(Path(path).read_text(encoding="utf-8", errors="replace"))
+    words = re.findall(r"\w+", text.lower())
+    m = MinHash(num_perm=128)
+    m.update_batch([" ".join(words[i:i + 5]).encode() for i in range(max(1, len(words) - 4))])
+    return path, text, m
+
+
+def thirty_line_loop(files: list[Path], out: Path) -> float:
+    from datasketch import MinHashLSH
+    t0 = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    lsh = MinHashLSH(threshold=0.8, num_perm=128)
+    with Pool(2) as pool:
+        for path, text, m in pool.imap(_loop_hash, [str(f) for f in files], chunksize=64):
+            if not lsh.query(m):
+                lsh.insert(path, m)
+                (out / Path(path).name).write_text(text, encoding="utf-8")
+    return time.perf_counter() - t0
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def _extract(path: str) -> int:
+    from pipeline.extract import extract_html
+    return len(extract_html(Path(path).read_text(encoding="utf-8", errors="replace"))[0])
+
+
+def html_mode(work: Path) -> None:
+    raw = work / "html-raw"
+    raw.mkdir(parents=True)
+    for i, (set_name, page_id, _, page, _) in enumerate(extraction_pages()):
+        (raw / f"{set_name}-{i:04d}.html").write_text(page, encoding="utf-8")
+    files = sorted(raw.glob("*.html"))
+    megabytes = sum(f.stat().st_size for f in files) / 1e6
+    seconds, peak, stages = run_pipeline(raw, work / "html-clean", work)
+    t0 = time.perf_counter()
+    with Pool(2) as pool:
+        list(pool.imap(_extract, [str(f) for f in files], chunksize=8))
+    alone = time.perf_counter() - t0
+    print(f"\nHTML: {len(files)} pages, {megabytes:.1f} MB")
+    print(f"  pipeline, 2 workers: {seconds:.1f} s, {len(files) / seconds:.1f} pages/s, peak {peak / 2**20:.0f} MiB; "
+          f"stages {_fmt(stages)}")
+    print(f"  trafilatura alone, 2 processes: {alone:.1f} s; pipeline / trafilatura = {seconds / alone:.2f}x")
+
+
+def _fmt(stages: dict[str, float]) -> str:
+    return ", ".join(f"{k} {v:.1f} s" for k, v in sorted(stages.items(), key=lambda kv: -kv[1]))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--docs", type=int, default=10000, help="about this many documents")
+    ap.add_argument("--html", action="store_true", help="also the HTML corpus")
+    ap.add_argument("--keep", help="work in this folder and keep it")
+    args = ap.parse_args()
+    require_shared()
+    from bench.planted import generate
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="throughput-"))
+    if args.keep and work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        # 30% of originals copied 1-4 times (mean 2): documents ~ 1.6 x originals.
+        truth = generate(work / "corpus", seed=0, originals=int(args.docs / 1.6), copy_share=0.3)
+        raw = work / "corpus" / "raw"
+        files = sorted(raw.glob("*.txt"))
+        megabytes = sum(f.stat().st_size for f in files) / 1e6
+        print(f"text corpus: {len(files)} documents ({truth['documents'] - truth['originals']} planted copies), "
+              f"{megabytes:.1f} MB")
+        seconds, peak, stages = run_pipeline(raw, work / "clean", work)
+        print(f"  pipeline, 2 workers: {seconds:.1f} s, {len(files) / seconds:.0f} docs/s, "
+              f"{megabytes / seconds:.2f} MB/s, peak memory of the process tree {peak / 2**20:.0f} MiB")
+        print(f"  stages (summed over tasks): {_fmt(stages)}")
+        loop = thirty_line_loop(files, work / "loop-out")
+        print(f"  30-line loop, 2 processes: {loop:.1f} s, {len(files) / loop:.0f} docs/s; "
+              f"pipeline / loop = {seconds / loop:.2f}x the time")
+        try:
+            import datatrove  # noqa: F401
+            print("  datatrove: installed, but its pipeline is not wired into this benchmark yet")
+        except ImportError:
+            print("  datatrove: not installed (optional; pip install datatrove to compare)")
+        if args.html:
+            html_mode(work)
+        summary = json.loads(max((work / "clean" / "reports").glob("*/summary.json")).read_text())
+        print(f"  published: {summary.get('status')}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
