@@ -501,8 +501,9 @@ def line_key(text: str) -> str:
     return _key(text)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _key(text: str) -> str:
-    return " ".join(w.lower() for w in _WORD.findall(text))
+    return " ".join(_WORD.findall(text)).lower()
 
 
 # Rule decisions that stand whatever the line model says, chosen by
