@@ -35,6 +35,10 @@ class SourceFile:
     mtime_ns: int
 
 
+class RawFolderError(FileNotFoundError):
+    """The raw folder to read is missing."""
+
+
 def discover(raw_dir: str | os.PathLike) -> list[SourceFile]:
     """Every regular, non-hidden file under ``raw_dir``, sorted by path.
 
@@ -44,7 +48,7 @@ def discover(raw_dir: str | os.PathLike) -> list[SourceFile]:
     """
     root = Path(raw_dir)
     if not root.is_dir():
-        raise FileNotFoundError(f"raw folder {str(root)!r} does not exist or is not a folder")
+        raise RawFolderError(f"the raw folder {str(root)!r} does not exist or is not a folder")
     real_root = root.resolve()
     found = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):

@@ -27,5 +27,8 @@ def _apply_defaults() -> None:
 _apply_defaults()
 
 from .corpus import CleanCorpus, CleanShard, DeduplicateRun, PublishRun  # noqa: E402
+from .errors import install as _install_error_filter  # noqa: E402
+
+_install_error_filter()
 
 __all__ = ["CleanCorpus", "CleanShard", "DeduplicateRun", "PublishRun"]

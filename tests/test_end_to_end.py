@@ -124,15 +124,17 @@ def test_changed_raw_file_is_processed_again(tmp_path):
 
 def test_missing_raw_folder_fails_with_non_zero_exit(tmp_path):
     result = run_luigi(tmp_path / "missing", tmp_path / "clean")
-    assert result.returncode != 0
-    assert "does not exist" in result.stderr
+    assert result.returncode == 35  # [retcode] scheduling_error
+    assert "ERROR: CleanCorpus cannot run: the raw folder" in result.stderr
+    assert "Traceback" not in result.stderr
     assert not (tmp_path / "clean" / "manifest.jsonl").exists()
 
 
 def test_bad_parameter_fails_with_non_zero_exit(sample_raw, tmp_path):
     result = run_luigi(sample_raw, tmp_path / "clean", "--dedup-threshold", "3")
-    assert result.returncode != 0
-    assert "threshold" in result.stderr
+    assert result.returncode == 35
+    assert "ERROR: CleanCorpus cannot run: dedup threshold must be in (0, 1]" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_runs_from_any_folder_with_the_installed_defaults(sample_raw, tmp_path):

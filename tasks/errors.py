@@ -1,0 +1,50 @@
+"""One clear sentence instead of a traceback for errors a user can act on.
+
+Luigi logs a failure while planning (``requires()``) as a warning with the
+whole traceback in the message, and a failure inside a task with the
+exception attached. For the pipeline's own errors about its input and
+settings (a missing raw folder, a bad parameter value, a clean folder made
+with other settings) the traceback says nothing the message does not, so
+this filter on Luigi's logger turns such a record into one line:
+
+    ERROR: CleanCorpus cannot run: the raw folder 'raw' does not exist or is not a folder
+
+Anything else (a bug) keeps its traceback. The exit code is Luigi's
+(``[retcode]``: 35 for a planning error, 30 for a failed task).
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+from pipeline.config import ConfigError
+from pipeline.corpus import StateError
+from pipeline.sources import RawFolderError
+
+USER_ERRORS = (ConfigError, StateError, RawFolderError, PermissionError, IsADirectoryError, NotADirectoryError)
+_NAMES = "|".join(sorted({cls.__name__ for cls in USER_ERRORS}))
+# The last line of a formatted traceback: "pipeline.config.ConfigError: message".
+_LAST_LINE = re.compile(rf"^(?:[\w.]+\.)?(?:{_NAMES}): (?P<message>.+)$")
+
+
+class OneSentence(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = None
+        if record.exc_info and isinstance(record.exc_info[1], USER_ERRORS):
+            message = str(record.exc_info[1])
+        elif isinstance(record.msg, str) and record.msg.startswith("Will not run") and "Traceback" in record.msg:
+            last = record.msg.rstrip().splitlines()[-1]
+            match = _LAST_LINE.match(last)
+            if match:
+                message = match.group("message")
+        if message is not None:
+            record.msg, record.args = "CleanCorpus cannot run: %s", (message,)
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.ERROR, "ERROR"
+        return True
+
+
+def install() -> None:
+    logger = logging.getLogger("luigi-interface")
+    if not any(isinstance(f, OneSentence) for f in logger.filters):
+        logger.addFilter(OneSentence())
