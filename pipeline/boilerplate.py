@@ -598,6 +598,12 @@ def clean_text(text: str, config: CleanConfig = CleanConfig(), *, title: str | N
                 line.reason = rule.reason
             elif not k:
                 line.reason = rule.reason or chrome_category(line.text, line.words) or "model"
+    if not any(line.kept for line in lines):
+        # The model alone never empties a text: paragraphs only it removed
+        # stay (an article of one paragraph has no neighbours to vouch for it).
+        for line in lines:
+            if line.reason == "model" and is_paragraph(line):
+                line.reason = None
     _drop_found_title(lines, metadata.get("title"))
     mark_repeats(lines)
     return _result(lines, metadata)

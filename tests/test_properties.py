@@ -1,0 +1,64 @@
+"""Properties of the text stages on generated input (hypothesis)."""
+import re
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.boilerplate import clean_text
+from pipeline.decode import decode_bytes
+from pipeline.normalize import normalize
+
+SENTENCES = [
+    "The council voted on Thursday to keep all eleven branch libraries open for three more years.",
+    "Opening hours will be cut at four of them, saving about £210,000 a year, the committee said.",
+    "“Libraries are where children learn to love reading,” said Ann Hale, who led the campaign.",
+    "A final decision on the mobile library, which visits 38 villages, is expected in the spring.",
+    "Volunteers already run two of the smaller branches and the council will offer them training.",
+]
+CHROME = ["Home", "Share", "Sign up for our newsletter", "Related stories", "Advertisement", "12 comments",
+          "I earn $9,000 a month working from home, check this website GOOD LUCK", "© 2026 The Post",
+          "Photograph: Jane Doe/AP", "Menu", "Read more"]
+_WORDS = re.compile(r"\w+")
+
+lines = st.one_of(st.sampled_from(SENTENCES), st.sampled_from(CHROME),
+                  st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=120))
+pages = st.lists(lines, max_size=40).map("\n".join)
+
+
+def _words(text: str) -> Counter:
+    return Counter(w.lower() for w in _WORDS.findall(text))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pages)
+def test_cleaning_never_raises_and_never_adds_text(page):
+    text = normalize(page)
+    result = clean_text(text)
+    assert not _words(result.text) - _words(text)  # every word of the output was in the input
+    for reason, line, _ in result.removed:
+        assert reason and not _words(line) - _words(text)
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    "not idempotent yet: the line model and the structure rules judge a line by its neighbours, so a line "
+    "kept beside chrome can go once the chrome is gone (hypothesis: a '0' kept between a paragraph and its "
+    "repeat is cut as a footer on the second pass)"))
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pages)
+def test_cleaning_clean_text_changes_nothing(page):
+    once = clean_text(normalize(page)).text
+    assert clean_text(normalize(once)).text == once
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.binary(max_size=4096))
+def test_decoder_never_raises_on_arbitrary_bytes(data):
+    from pipeline.decode import DecodeError
+    for html in (False, True):
+        try:
+            text = decode_bytes(data, html=html)
+        except DecodeError:
+            continue  # a clear rejection (binary, undecodable) is an answer too
+        assert isinstance(text, str)
