@@ -18,6 +18,8 @@ for the pipeline: a raw file is done when the ledger lists it.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -207,6 +209,23 @@ def _shards(files: list[PlannedFile], shard_size: int, shard_bytes: int = 256 * 
         shards[-1].append(i)
         size += f.size
     return shards
+
+
+@contextlib.contextmanager
+def state_lock(clean_dir: str | os.PathLike) -> Iterator[None]:
+    """Hold the clean folder's state lock (an exclusive ``flock`` on
+    ``.state/lock``): deciding against the published index and publishing
+    read and rewrite the state, so runs that share a clean folder take
+    turns. A second run waits here; the lock goes with the process, so a
+    killed run never leaves it held."""
+    path = Path(clean_dir) / STATE / "lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 # ---------------------------------------------------------------- the index

@@ -19,7 +19,7 @@ import luigi.format
 
 from pipeline import batch
 from pipeline.config import CleanConfig, DedupConfig, ReadConfig, fingerprint
-from pipeline.corpus import Plan, atomic_write, batch_dir, dumps_jsonl, plan_batch
+from pipeline.corpus import Plan, State, atomic_write, batch_dir, dumps_jsonl, plan_batch, state_lock
 
 log = logging.getLogger("luigi-interface")
 
@@ -124,10 +124,12 @@ class DeduplicateRun(CorpusParams, luigi.Task):
         plan = _load_plan(self.clean_dir, self.run_id)
         _, _, dedup_config = self.configs()
         self.set_status_message("deduplicating against the published corpus")
-        try:
-            decisions = batch.decide(self.clean_dir, plan, _shards(self.input()), dedup_config, self.dedup_redis)
-        except batch.RunAlreadyPublished:
-            return
+        with state_lock(self.clean_dir):
+            try:
+                decisions = batch.decide(self.clean_dir, plan, _shards(self.input()), dedup_config, self.dedup_redis)
+            except batch.RunAlreadyPublished:
+                return
+            atomic_write(_basis_path(self.clean_dir, self.run_id), json.dumps(State.load(self.clean_dir).segments))
         with self.output().open("w") as fh:
             fh.write(dumps_jsonl(decisions))
 
@@ -152,7 +154,17 @@ class PublishRun(CorpusParams, luigi.Task):
         with self.input().open("r") as fh:
             decisions = [json.loads(line) for line in fh if line.strip()]
         self.set_status_message("publishing")
-        summary = batch.publish(self.clean_dir, plan, _shards(shard_targets), decisions, self.configs()[2])
+        dedup_config = self.configs()[2]
+        with state_lock(self.clean_dir):
+            if _published(self.clean_dir, self.run_id):
+                return
+            basis = _basis_path(self.clean_dir, self.run_id)
+            if not basis.exists() or json.loads(basis.read_text()) != State.load(self.clean_dir).segments:
+                # Another run published after this one decided: decide again
+                # against what is published now, so no copy slips through.
+                log.info("PublishRun: another run published meanwhile; deduplicating %s again", self.run_id)
+                decisions = batch.decide(self.clean_dir, plan, _shards(shard_targets), dedup_config, self.dedup_redis)
+            summary = batch.publish(self.clean_dir, plan, _shards(shard_targets), decisions, dedup_config)
         with self.output().open("w") as fh:
             fh.write(json.dumps(summary, indent=2, sort_keys=True))
         shutil.rmtree(batch_dir(self.clean_dir, self.run_id) / "shards", ignore_errors=True)
@@ -190,6 +202,11 @@ def _published(clean_dir: str, run_id: str) -> bool:
     it after another worker published the run (the scheduler takes the
     worker's word that the task is pending); it must then do nothing."""
     return (batch_dir(clean_dir, run_id) / "published.json").exists()
+
+
+def _basis_path(clean_dir: str, run_id: str):
+    """The published runs a run's decisions were made against."""
+    return batch_dir(clean_dir, run_id) / "decisions-basis.json"
 
 
 def _load_plan(clean_dir: str, run_id: str) -> Plan:

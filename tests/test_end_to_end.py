@@ -1,5 +1,6 @@
 """The command a user runs, on folders of the test's own."""
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -183,3 +184,32 @@ def test_file_that_vanishes_during_a_run_is_recorded_and_seen_again(tmp_path):
     assert run_luigi(raw, clean).returncode == 0
     [record] = manifest(clean)
     assert record["status"] == "kept"
+
+
+def test_two_runs_started_at_once_on_one_clean_folder_leave_it_consistent(tmp_path):
+    """Two cron jobs with different settings over one clean folder: they
+    take turns on the state lock, the later one decides again against what
+    the earlier published, and the folder ends consistent."""
+    from conftest import LUIGI
+    raw = tmp_path / "raw"
+    shutil.copytree(ROOT / "raw", raw)
+    clean = tmp_path / "clean"
+    env = {k: v for k, v in os.environ.items() if k != "LUIGI_CONFIG_PATH"}
+    procs = [subprocess.Popen([str(LUIGI), "--module", "tasks", "CleanCorpus", "--raw-dir", str(raw),
+                               "--clean-dir", str(clean), "--min-words", str(words)],
+                              cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for words in (20, 21)]
+    for p in procs:
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err[-2000:]
+    records = {r["id"]: r for r in manifest(clean)}
+    assert len(manifest(clean)) == len(records) == 9  # every document once
+    kept = [r for r in records.values() if r["status"] == "kept"]
+    assert len({r["id"] for r in kept}) == len(kept) == 6
+    for r in kept:
+        assert (clean / f"{r['id']}.txt").exists()
+    dup = records["wire/harbour-solar-copy"]
+    assert dup["status"] == "duplicate" and records[dup["duplicate_of"]]["status"] == "kept"
+    # A third run finds nothing new.
+    assert run_luigi(raw, clean).returncode == 0
+    assert {r["id"]: r for r in manifest(clean)} == records
