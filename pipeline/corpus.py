@@ -23,6 +23,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -80,6 +81,25 @@ def atomic_write(path: str | os.PathLike, data: bytes | str) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+# What atomic_write leaves behind if the process is killed between creating
+# its temporary file and renaming it: ".<name>.<8 random chars>.tmp".
+_STALE_TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+
+
+def remove_stale_temporaries(clean_dir: str | os.PathLike) -> int:
+    """Delete temporary files a killed run left in the clean folder. Call
+    it holding ``state_lock``: only a publishing run writes there."""
+    removed = 0
+    for dirpath, dirnames, filenames in os.walk(clean_dir):
+        if Path(dirpath) == Path(clean_dir) / STATE:
+            dirnames[:] = [d for d in dirnames if d != "batches"]  # Luigi's own targets live there
+        for name in filenames:
+            if _STALE_TEMP.match(name):
+                os.unlink(os.path.join(dirpath, name))
+                removed += 1
+    return removed
 
 
 def dumps_jsonl(records: Iterable[dict]) -> str:

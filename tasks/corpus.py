@@ -19,7 +19,8 @@ import luigi.format
 
 from pipeline import batch
 from pipeline.config import CleanConfig, DedupConfig, ReadConfig, fingerprint
-from pipeline.corpus import Plan, State, atomic_write, batch_dir, dumps_jsonl, plan_batch, state_lock
+from pipeline.corpus import (Plan, State, atomic_write, batch_dir, dumps_jsonl, plan_batch, remove_stale_temporaries,
+                             state_lock)
 
 log = logging.getLogger("luigi-interface")
 
@@ -158,6 +159,7 @@ class PublishRun(CorpusParams, luigi.Task):
         with state_lock(self.clean_dir):
             if _published(self.clean_dir, self.run_id):
                 return
+            remove_stale_temporaries(self.clean_dir)
             basis = _basis_path(self.clean_dir, self.run_id)
             if not basis.exists() or json.loads(basis.read_text()) != State.load(self.clean_dir).segments:
                 # Another run published after this one decided: decide again

@@ -74,3 +74,16 @@ def test_deciding_a_run_that_is_already_published_is_refused(tmp_path):
     State(segments=["run1"], index_key=DedupConfig().index_key()).save(tmp_path)
     with pytest.raises(RunAlreadyPublished):
         decide(str(tmp_path), Plan(run="run1", files=[], shards=[]), [], DedupConfig())
+
+
+def test_stale_temporaries_of_a_killed_run_are_removed(tmp_path):
+    from pipeline.corpus import remove_stale_temporaries
+    top = tmp_path / ".story.txt.ab12cd_9.tmp"
+    index = tmp_path / ".state" / "index" / ".run1.npz.zz99yy88.tmp"
+    luigi_own = tmp_path / ".state" / "batches" / "run1" / ".decisions.jsonl.ab12cd34.tmp"
+    keep = tmp_path / "story.txt"
+    for p in (top, index, luigi_own, keep):
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("x")
+    assert remove_stale_temporaries(tmp_path) == 2
+    assert not top.exists() and not index.exists() and luigi_own.exists() and keep.exists()
