@@ -4,6 +4,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import math
+import signal
+import threading
 from collections import Counter
 
 from .boilerplate import clean_extracted, clean_text, line_key
@@ -45,14 +47,42 @@ def clean_documents(docs: Iterable[Document], config: CleanConfig = CleanConfig(
     """Clean a batch of documents; short lines that recur in many of them
     (a site's chrome) are removed as ``recurring``. ``progress(done, total)``
     is called as documents are finished."""
-    prepared = [prepare(doc, config) for doc in docs]
+    prepared = [_limited(prepare, doc, config) for doc in docs]
     recurring = recurring_lines([d.text for d in prepared if not d.rejected], config.recurring_min_docs)
     out = []
     for i, doc in enumerate(prepared):
-        out.append(finish(doc, config, recurring))
+        out.append(_limited(finish, doc, config, recurring))
         if progress:
             progress(i + 1, len(prepared))
     return out
+
+
+class _TimeUp(Exception):
+    pass
+
+
+def _limited(stage, doc: Document, config: CleanConfig, *args) -> Document:
+    """Run one stage on one document within ``config.doc_time_limit``
+    seconds; past it the document is rejected as ``timeout``. The limit is
+    a timer signal, so it applies in a process's main thread (where Luigi
+    runs tasks) and interrupts Python code, not a single long C call."""
+    limit = config.doc_time_limit
+    if not limit or threading.current_thread() is not threading.main_thread() or doc.rejected:
+        return stage(doc, config, *args)
+
+    def time_up(signum, frame):
+        raise _TimeUp()
+
+    previous = signal.signal(signal.SIGALRM, time_up)
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        return stage(doc, config, *args)
+    except _TimeUp:
+        doc.text = ""
+        return doc.reject("timeout")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def recurring_lines(texts: list[str], min_docs: int) -> frozenset[str]:

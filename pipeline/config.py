@@ -52,6 +52,9 @@ class CleanConfig:
     # A short line found in this many documents of one shard is site chrome
     # (0 turns the rule off).
     recurring_min_docs: int = 5
+    # Seconds one document may spend being extracted and cleaned before it
+    # is rejected as "timeout" (pathological pages); 0 turns the limit off.
+    doc_time_limit: float = 30.0
 
     def __post_init__(self) -> None:
         _require(self.html_bias in ("balanced", "precision", "recall"),
@@ -63,6 +66,7 @@ class CleanConfig:
         _require(self.line_threshold is None or 0.0 < self.line_threshold < 1.0, "line_threshold must be in (0, 1)")
         _require(self.smoothing is None or self.smoothing >= 0.0, "smoothing must be >= 0")
         _require(self.recurring_min_docs >= 0, "recurring_min_docs must be >= 0")
+        _require(self.doc_time_limit >= 0, "doc_time_limit must be >= 0")
 
 
 @dataclass(frozen=True)

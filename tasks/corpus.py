@@ -62,6 +62,9 @@ class CorpusParams(luigi.Task):
                                   "processes and machines; default: rebuilt in memory from the clean folder")
     shingle_size = luigi.IntParameter(default=DedupConfig.shingle_size, description="word n-gram size for MinHash")
     num_perm = luigi.IntParameter(default=DedupConfig.num_perm, description="MinHash permutations")
+    doc_time_limit = luigi.FloatParameter(default=CleanConfig.doc_time_limit,
+                                          description="seconds one document may take to extract and clean "
+                                                      "before it is rejected as timeout (0: no limit)")
     max_doc_bytes = luigi.IntParameter(default=ReadConfig.max_doc_bytes,
                                        description="larger documents (after gunzip) are rejected as too_large")
 
@@ -69,7 +72,8 @@ class CorpusParams(luigi.Task):
         return (ReadConfig(max_doc_bytes=self.max_doc_bytes),
                 CleanConfig(html_bias=self.html_bias, html_cleaning=self.html_cleaning, drop_captions=self.drop_captions, min_words=self.min_words,
                             max_spam_share=self.max_spam_share, line_threshold=self.line_threshold,
-                            smoothing=self.smoothing, recurring_min_docs=self.recurring_min_docs),
+                            smoothing=self.smoothing, recurring_min_docs=self.recurring_min_docs,
+                            doc_time_limit=self.doc_time_limit),
                 DedupConfig(threshold=self.dedup_threshold, containment=self.dedup_containment,
                             shingle_size=self.shingle_size, num_perm=self.num_perm))
 

@@ -77,3 +77,14 @@ def test_garbage_folder_is_accounted_for(tmp_path):
                                                             for p in clean.rglob("*.txt"))
     after = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*") if clean not in p.parents and p != clean}
     assert after == before
+
+
+def test_a_document_over_the_time_limit_is_rejected_and_the_rest_go_on():
+    from pipeline.clean import clean_documents
+    from pipeline.config import CleanConfig
+    from pipeline.document import Document
+    slow = Document(id="slow", source="slow.txt", text="\n".join([ARTICLE] * 3000), kind="text")
+    fine = Document(id="fine", source="fine.txt", text=ARTICLE, kind="text")
+    out = {d.id: d for d in clean_documents([slow, fine], CleanConfig(doc_time_limit=0.05))}
+    assert (out["slow"].status, out["slow"].reason) == ("rejected", "timeout")
+    assert out["fine"].status == "kept"
