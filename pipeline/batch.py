@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import report
 from .clean import clean_documents
 from .config import CleanConfig, DedupConfig, ReadConfig
 from .corpus import (MANIFEST, REPORTS, Plan, State, atomic_write, dumps_jsonl, load_index, published_text,
@@ -125,7 +126,7 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
     state = State.load(clean)
     decided = {d["id"]: d for d in decisions}
     manifest = read_manifest(clean)
-    new_records, removed_lines, kept_by_path = [], [], {}
+    new_records, removed_lines, kept_by_path, lengths = [], [], {}, []
     vanished: set[str] = set()
     for shard_records, _ in shards:
         for record in shard_records:
@@ -148,6 +149,9 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
             new_records.append(entry)
             removed_lines.extend({"id": record["id"], "reason": reason, "line": line, "score": score}
                                  for reason, line, score in record["removed"])
+            words = len(record["text"].split())
+            lengths.append({"status": entry["status"], "reason": entry["reason"], "words": words,
+                            "words_before": words + sum(len(line.split()) for _, line, _ in record["removed"])})
     for entry in new_records:
         manifest.pop(entry["id"], None)
     ordered = list(manifest.values()) + sorted(new_records, key=lambda r: r["id"])
@@ -155,7 +159,9 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
     summary = _summary(plan, new_records, removed_lines)
     reports = clean / REPORTS / plan.run
     atomic_write(reports / "removed.jsonl", dumps_jsonl(removed_lines))
-    atomic_write(reports / "duplicates.jsonl", dumps_jsonl(_clusters(new_records)))
+    clusters = _clusters(new_records)
+    atomic_write(reports / "duplicates.jsonl", dumps_jsonl(clusters))
+    atomic_write(reports / "report.html", report.render(plan.run, summary, lengths, removed_lines, clusters))
     atomic_write(reports / "summary.json", json.dumps(summary, indent=2, sort_keys=True) + "\n")
     atomic_write(clean / MANIFEST, dumps_jsonl(ordered))
 
