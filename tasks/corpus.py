@@ -98,10 +98,13 @@ class CleanShard(CorpusParams, luigi.Task):
         plan = _load_plan(self.clean_dir, self.run_id)
         read_config, clean_config, dedup_config = self.configs()
 
+        bar = _TerminalBar(f"shard {self.shard + 1}/{len(plan.shards)}")
+
         def progress(done: int, total: int) -> None:
             if done == total or done % 100 == 0:
                 self.set_progress_percentage(round(100 * done / total))
                 self.set_status_message(f"{done}/{total} documents cleaned")
+            bar.show(done, total)
 
         records, sigs = batch.clean_shard(self.raw_dir, plan, self.shard, read_config, clean_config,
                                           dedup_config, progress)
@@ -200,6 +203,30 @@ class CleanCorpus(CorpusParams, luigi.WrapperTask):
                          plan.run, len(plan.files), len(plan.shards))
                 self._planned_tasks = [PublishRun(run_id=plan.run, started=time.time(), **self.shared())]
         return self._planned_tasks
+
+
+class _TerminalBar:
+    """A progress bar on an interactive terminal; nothing under cron or in
+    a log file (stderr is not a terminal there)."""
+
+    def __init__(self, label: str, stream=None) -> None:
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty()
+        self.last = -1.0
+
+    def show(self, done: int, total: int) -> None:
+        if not self.enabled or not total:
+            return
+        now = time.monotonic()
+        if done < total and now - self.last < 0.2:
+            return
+        self.last = now
+        width = 30
+        filled = round(width * done / total)
+        end = "\n" if done == total else ""
+        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} documents{end}")
+        self.stream.flush()
 
 
 def _published(clean_dir: str, run_id: str) -> bool:

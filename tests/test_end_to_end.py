@@ -213,3 +213,20 @@ def test_two_runs_started_at_once_on_one_clean_folder_leave_it_consistent(tmp_pa
     # A third run finds nothing new.
     assert run_luigi(raw, clean).returncode == 0
     assert {r["id"]: r for r in manifest(clean)} == records
+
+
+def test_progress_bar_only_on_a_terminal():
+    import io
+    from tasks.corpus import _TerminalBar
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    tty, pipe = Tty(), io.StringIO()
+    for stream in (tty, pipe):
+        bar = _TerminalBar("shard 1/2", stream)
+        for done in range(1, 4):
+            bar.show(done, 3)
+    assert pipe.getvalue() == ""  # cron, logs: quiet
+    assert tty.getvalue().endswith("\rshard 1/2 [" + "#" * 30 + "] 3/3 documents\n")
