@@ -24,6 +24,11 @@ from pipeline.corpus import (Plan, State, atomic_write, batch_dir, dumps_jsonl, 
 
 log = logging.getLogger("luigi-interface")
 
+# When this process started its run: the end-of-run summary's "took". (Luigi
+# may call requires() more than once; a fresh time.time() there would
+# measure from the last call.)
+_STARTED = time.time()
+
 
 class CorpusParams(luigi.Task):
     """Parameters shared by every task of a run (settable on the command
@@ -201,7 +206,7 @@ class CleanCorpus(CorpusParams, luigi.WrapperTask):
                     atomic_write(path, plan.to_json())
                 log.info("CleanCorpus: run %s, %d new or changed files in %d shards",
                          plan.run, len(plan.files), len(plan.shards))
-                self._planned_tasks = [PublishRun(run_id=plan.run, started=time.time(), **self.shared())]
+                self._planned_tasks = [PublishRun(run_id=plan.run, started=_STARTED, **self.shared())]
         return self._planned_tasks
 
 
