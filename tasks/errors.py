@@ -14,6 +14,7 @@ Anything else (a bug) keeps its traceback. The exit code is Luigi's
 """
 from __future__ import annotations
 
+import errno
 import logging
 import re
 
@@ -24,19 +25,28 @@ from pipeline.sources import RawFolderError
 USER_ERRORS = (ConfigError, StateError, RawFolderError, PermissionError, IsADirectoryError, NotADirectoryError)
 _NAMES = "|".join(sorted({cls.__name__ for cls in USER_ERRORS}))
 # The last line of a formatted traceback: "pipeline.config.ConfigError: message".
-_LAST_LINE = re.compile(rf"^(?:[\w.]+\.)?(?:{_NAMES}): (?P<message>.+)$")
+_LAST_LINE = re.compile(rf"^(?:[\w.]+\.)?(?:{_NAMES}): (?P<message>.+)$|"
+                        r"^OSError: (?P<os>\[Errno (?:28|30|122)\] .+)$")
+
+
+# A full disk, a read-only or over-quota file system: the operator's to fix.
+_OS_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EDQUOT}
+
+
+def _user_error(exc: BaseException | None) -> bool:
+    return isinstance(exc, USER_ERRORS) or (isinstance(exc, OSError) and exc.errno in _OS_ERRNOS)
 
 
 class OneSentence(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = None
-        if record.exc_info and isinstance(record.exc_info[1], USER_ERRORS):
+        if record.exc_info and _user_error(record.exc_info[1]):
             message = str(record.exc_info[1])
         elif isinstance(record.msg, str) and record.msg.startswith("Will not run") and "Traceback" in record.msg:
             last = record.msg.rstrip().splitlines()[-1]
             match = _LAST_LINE.match(last)
             if match:
-                message = match.group("message")
+                message = match.group("message") or match.group("os")
         if message is not None:
             record.msg, record.args = "CleanCorpus cannot run: %s", (message,)
             record.exc_info = record.exc_text = None
