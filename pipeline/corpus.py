@@ -219,11 +219,27 @@ def _free_id(src: SourceFile, taken: dict[str, str]) -> str:
     return stem if stem not in taken else src.path
 
 
+# Runs of this many files or more are cut into at least MIN_SHARDS shards,
+# so that the workers balance pages of very different cost between them.
+MIN_SHARDS = 8
+MIN_SHARD_FILES = 100
+
+
 def _shards(files: list[PlannedFile], shard_size: int, shard_bytes: int = 256 * 1024 * 1024) -> list[list[int]]:
+    """Consecutive files in shards of at most ``shard_size`` files and about
+    ``shard_bytes``, about even in bytes (what cleaning costs follows the
+    size of a page more than the count), and at least ``MIN_SHARDS`` of
+    them for runs of ``MIN_SHARDS * MIN_SHARD_FILES`` files or more."""
+    if not files:
+        return [[]]
+    total = sum(f.size for f in files)
+    count = max(-(-len(files) // max(1, shard_size)), -(-total // shard_bytes),
+                min(MIN_SHARDS, len(files) // MIN_SHARD_FILES), 1)
+    target = total / count
     shards: list[list[int]] = [[]]
     size = 0
     for i, f in enumerate(files):
-        if shards[-1] and (len(shards[-1]) >= shard_size or size + f.size > shard_bytes):
+        if shards[-1] and (len(shards[-1]) >= shard_size or size >= target or size + f.size > shard_bytes):
             shards.append([])
             size = 0
         shards[-1].append(i)

@@ -206,6 +206,7 @@ class CleanCorpus(CorpusParams, luigi.WrapperTask):
                     atomic_write(path, plan.to_json())
                 log.info("CleanCorpus: run %s, %d new or changed files in %d shards",
                          plan.run, len(plan.files), len(plan.shards))
+                _warm_up(plan)
                 self._planned_tasks = [PublishRun(run_id=plan.run, started=_STARTED, **self.shared())]
         return self._planned_tasks
 
@@ -232,6 +233,22 @@ class _TerminalBar:
         end = "\n" if done == total else ""
         self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} documents{end}")
         self.stream.flush()
+
+
+def _warm_up(plan: Plan) -> None:
+    """Load the models, and let trafilatura and its date parser set
+    themselves up, once in the scheduling process: Luigi forks a process
+    per task from it, and each would otherwise pay for this (a second or
+    so per shard), while forked processes share the loaded pages."""
+    from pipeline.linemodel import default_model
+    from pipeline.spam import default_spam_model
+    default_model()
+    default_spam_model()
+    if any(f.path.split(".")[-1].lower() in ("html", "htm", "gz", "jsonl") for f in plan.files):
+        from pipeline.extract import extract_html
+        words = " ".join(["The council met on Tuesday, 3 March 2026, to discuss the budget."] * 8)
+        extract_html(f"<html><head><title>Budget</title></head><body><article><p>{words}</p>"
+                     f"</article></body></html>")
 
 
 def _published(clean_dir: str, run_id: str) -> bool:

@@ -87,3 +87,22 @@ def test_stale_temporaries_of_a_killed_run_are_removed(tmp_path):
         p.write_text("x")
     assert remove_stale_temporaries(tmp_path) == 2
     assert not top.exists() and not index.exists() and luigi_own.exists() and keep.exists()
+
+
+def test_shards_are_even_in_bytes_and_capped_in_files(tmp_path):
+    from pipeline.corpus import PlannedFile, _shards
+
+    def planned(sizes):
+        return [PlannedFile(path=f"f{i}.txt", id=f"f{i}", hash="h", size=n, mtime_ns=0) for i, n in enumerate(sizes)]
+
+    files = planned([10] * 9)
+    assert [len(s) for s in _shards(files, 4)] == [3, 3, 3]
+    assert [len(s) for s in _shards(files, 9)] == [9]
+    assert [len(s) for s in _shards(files, 1)] == [1] * 9
+    assert sum(_shards(files, 4), []) == list(range(9))
+    # Big pages first, small ones after: shards split the bytes, not the count.
+    uneven = planned([100] * 4 + [10] * 40)
+    assert [len(s) for s in _shards(uneven, 40)] == [4, 40]  # 400 bytes each
+    assert max(len(s) for s in _shards(uneven, 30)) <= 30  # the file cap still holds
+    # A large run gets enough shards for the workers to balance.
+    assert len(_shards(planned([10] * 900), 500)) >= 8
