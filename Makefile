@@ -22,10 +22,10 @@ test: install
 
 # Extraction accuracy on the shared benchmark pages (needs ../shared).
 eval: install
-	$(BIN)/python ../shared/eval/extraction_eval.py --set aeb --mode text
-	$(BIN)/python ../shared/eval/extraction_eval.py --set aeb --mode html
-	$(BIN)/python ../shared/eval/extraction_eval.py --set wcxb-dev --mode text
-	$(BIN)/python ../shared/eval/extraction_eval.py --set wcxb-dev --mode html
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python ../shared/eval/extraction_eval.py --set aeb --mode text
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python ../shared/eval/extraction_eval.py --set aeb --mode html
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python ../shared/eval/extraction_eval.py --set wcxb-dev --mode text
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python ../shared/eval/extraction_eval.py --set wcxb-dev --mode html
 
 # Retrain the shipped line and spam models from ../shared (fixed seeds).
 train: install
