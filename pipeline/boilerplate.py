@@ -241,36 +241,40 @@ def _unwrap_block(block: list[str]) -> list[str]:
     out: list[str] = []
     start = 0
     while start < len(block):
-        end = _wrapped_run_end(block, start)
-        if end - start >= WRAP_MIN_LINES:
+        end, wrapped = _wrapped_run(block, start)
+        if wrapped:
             out.append(" ".join(block[start:end]))
-            start = end
         else:
-            out.append(block[start])
-            start += 1
+            out.extend(block[start:end])
+        start = end
     return out
 
 
-def _wrapped_run_end(block: list[str], start: int) -> int:
-    """The end of the longest wrapped run starting at ``start`` (or start+1)."""
+def _wrapped_run(block: list[str], start: int) -> tuple[int, bool]:
+    """The run of evenly filled lines from ``start``: its end, and whether it
+    is a wrapped paragraph. One pass over the run; a run that is evenly
+    filled but breaks at sentence ends is passed over whole, so a page of
+    one sentence per line costs linear time."""
     width = 0
-    end = start
+    shortest = None  # the shortest line before the current one
     mid_sentence = 0
+    end = start
     for k in range(start, len(block)):
         width = max(width, len(block[k]))
         if not (WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH):
             break
-        if any(len(block[m]) < WRAP_FILL * width for m in range(start, k)):
+        if shortest is not None and shortest < WRAP_FILL * width:
             break
         end = k + 1  # the last line of a paragraph may be short
         if k > start and not _SENTENCE_BREAK.search(block[k - 1]):
             mid_sentence += 1
         if len(block[k]) < WRAP_FILL * width:
             break
+        shortest = len(block[k]) if shortest is None else min(shortest, len(block[k]))
     lines = end - start
-    if lines >= WRAP_MIN_LINES and mid_sentence * 2 >= lines - 1:
-        return end
-    return start + 1
+    if lines < WRAP_MIN_LINES:
+        return start + 1, False
+    return end, mid_sentence * 2 >= lines - 1
 
 
 def _split_glued(line: str) -> list[str]:

@@ -142,3 +142,11 @@ def test_long_lines_recurring_across_different_articles_are_chrome_but_shared_pa
         assert ("recurring", teaser) in [(r, line) for r, line, _ in cleaned[f"d{i}"].removed]
     for i in range(5):
         assert all(paragraph in cleaned[f"c{i}"].text for paragraph in ARTICLE[:3])
+
+
+def test_evenly_filled_lines_that_end_sentences_are_left_as_they_are():
+    # One sentence per line, all of a length: not a wrapped paragraph. (The
+    # first version rescanned such a run from every line: cubic in its length.)
+    from pipeline.boilerplate import unwrap
+    lines = [f"Sentence number {i:04d} of an evenly filled page ends right here." for i in range(3000)]
+    assert unwrap(lines) == lines
