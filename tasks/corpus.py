@@ -132,8 +132,6 @@ class DeduplicateRun(CorpusParams, luigi.Task):
         return luigi.LocalTarget(str(batch_dir(self.clean_dir, self.run_id) / "decisions.jsonl"))
 
     def run(self) -> None:
-        if _published(self.clean_dir, self.run_id):
-            return  # deciding again against an index that holds this run would undo it
         plan = _load_plan(self.clean_dir, self.run_id)
         _, _, dedup_config = self.configs()
         self.set_status_message("deduplicating against the published corpus")
@@ -141,7 +139,7 @@ class DeduplicateRun(CorpusParams, luigi.Task):
             try:
                 decisions = batch.decide(self.clean_dir, plan, _shards(self.input()), dedup_config, self.dedup_redis)
             except batch.RunAlreadyPublished:
-                return
+                return  # deciding again against an index that holds this run would undo it
             atomic_write(_basis_path(self.clean_dir, self.run_id), json.dumps(State.load(self.clean_dir).segments))
         with self.output().open("w") as fh:
             fh.write(dumps_jsonl(decisions))
@@ -161,7 +159,7 @@ class PublishRun(CorpusParams, luigi.Task):
 
     def run(self) -> None:
         if _published(self.clean_dir, self.run_id):
-            return
+            return  # (then DeduplicateRun may have left no decisions to read)
         plan = _load_plan(self.clean_dir, self.run_id)
         shard_targets = self.requires().input()
         with self.input().open("r") as fh:
@@ -206,7 +204,6 @@ class CleanCorpus(CorpusParams, luigi.WrapperTask):
                     atomic_write(path, plan.to_json())
                 log.info("CleanCorpus: run %s, %d new or changed files in %d shards",
                          plan.run, len(plan.files), len(plan.shards))
-                _warm_up(plan)
                 self._planned_tasks = [PublishRun(run_id=plan.run, started=_STARTED, **self.shared())]
         return self._planned_tasks
 
@@ -233,22 +230,6 @@ class _TerminalBar:
         end = "\n" if done == total else ""
         self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} documents{end}")
         self.stream.flush()
-
-
-def _warm_up(plan: Plan) -> None:
-    """Load the models, and let trafilatura and its date parser set
-    themselves up, once in the scheduling process: Luigi forks a process
-    per task from it, and each would otherwise pay for this (a second or
-    so per shard), while forked processes share the loaded pages."""
-    from pipeline.linemodel import default_model
-    from pipeline.spam import default_spam_model
-    default_model()
-    default_spam_model()
-    if any(f.path.split(".")[-1].lower() in ("html", "htm", "gz", "jsonl") for f in plan.files):
-        from pipeline.extract import extract_html
-        words = " ".join(["The council met on Tuesday, 3 March 2026, to discuss the budget."] * 8)
-        extract_html(f"<html><head><title>Budget</title></head><body><article><p>{words}</p>"
-                     f"</article></body></html>")
 
 
 def _published(clean_dir: str, run_id: str) -> bool:

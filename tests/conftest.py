@@ -1,5 +1,6 @@
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,13 @@ def run_luigi(raw: Path, clean: Path, *extra: str, cwd: Path | None = None) -> s
     cmd = [str(LUIGI), "--module", "tasks", "CleanCorpus", "--raw-dir", str(raw), "--clean-dir", str(clean), *extra]
     env = {k: v for k, v in os.environ.items() if k != "LUIGI_CONFIG_PATH"}
     return subprocess.run(cmd, cwd=cwd or raw.parent, capture_output=True, text=True, env=env, timeout=300)
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now, for a server a test starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 @pytest.fixture

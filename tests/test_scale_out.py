@@ -12,20 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LUIGI, run_luigi
+from conftest import LUIGI, free_port, run_luigi
 
 LUIGID = Path(sys.executable).parent / "luigid"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture
 def scheduler(tmp_path):
-    port = _free_port()
+    port = free_port()
     (tmp_path / "luigid-log").mkdir()
     proc = subprocess.Popen([str(LUIGID), "--address", "127.0.0.1", "--port", str(port),
                              "--state-path", str(tmp_path / "luigid.pickle"), "--logdir", str(tmp_path / "luigid-log")],

@@ -2,13 +2,12 @@
 127.0.0.1 (Debian's package; .ci/run installs it)."""
 import json
 import shutil
-import socket
 import subprocess
 import time
 
 import pytest
 
-from conftest import run_luigi
+from conftest import free_port, run_luigi
 from pipeline.config import ConfigError, DedupConfig
 from pipeline.corpus import State, load_index
 from pipeline.dedup import Candidate, deduplicate, fingerprint_texts
@@ -17,18 +16,13 @@ from pipeline.shared_index import parse_redis_url
 REDIS_SERVER = shutil.which("redis-server")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
     if REDIS_SERVER is None:
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
     import redis
-    port = _free_port()
+    port = free_port()
     workdir = tmp_path_factory.mktemp("redis")
     proc = subprocess.Popen([REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
                              "--appendonly", "no", "--dir", str(workdir)],
