@@ -11,6 +11,7 @@ same features of the two lines on each side.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -90,75 +91,88 @@ def line_features(lines: list[Line]) -> np.ndarray:
     short_run = _run_lengths(short)
     para_run_words = _run_sums(paragraph, words)
     block_share, in_main, from_main = _block_features(paragraph, long_chars)
-    after_comments = after_related = False
     for i, line in enumerate(lines):
-        text = line.text
-        f = own[i]
-        w = line.words
-        tokens = _WORD.findall(text)
-        f[0] = math.log1p(w)
-        f[1] = math.log1p(len(text))
-        f[2] = w / max_words
-        f[3] = i / max(1, n - 1)
-        f[4] = math.log1p(i)
-        f[5] = math.log1p(n - 1 - i)
-        f[6] = mass[i] / total_mass
-        f[7] = 1.0 if _TERMINAL.search(text) else 0.0
-        f[8] = 1.0 if text.endswith(":") else 0.0
-        if tokens:
-            f[9] = sum(t[0].isupper() for t in tokens) / len(tokens)
-            f[10] = sum(t.isupper() and len(t) > 1 for t in tokens) / len(tokens)
-            f[13] = sum(t.lower() in STOP_WORDS for t in tokens) / len(tokens)
-            f[14] = sum(len(t) for t in tokens) / len(tokens)
-        length = max(1, len(text))
-        f[11] = len(_DIGIT.findall(text)) / length
-        f[12] = len(_SYMBOL.findall(text)) / length
-        sentences = max(1, len(_SENTENCE_END.findall(text)))
-        f[15] = math.log1p(sentences)
-        f[16] = w / sentences
-        f[17] = 1.0 if _URLISH.search(text) else 0.0
-        f[18] = 1.0 if _BULLET.match(text) else 0.0
-        f[19] = len(_SEPARATORS.findall(text))
-        f[20] = 1.0 if any(q in text for q in "“”\"«»") else 0.0
-        outside = unquoted(text)
-        f[21] = len(_READER_ADDRESS.findall(outside))
-        f[22] = len(_FIRST_PERSON.findall(outside))
-        f[23] = spam.spam_score(text)
-        f[24] = 1.0 if _CREDIT.search(text) else 0.0
-        f[25] = 1.0 if w <= 12 and parse_date(text) else 0.0
-        f[26] = 1.0 if _COLON_LABEL.match(text) else 0.0
-        f[27] = 1.0 if text[:1].islower() else 0.0
-        f[28] = counts[keys[i]] - 1
-        before = long_idx[long_idx < i]
-        after = long_idx[long_idx > i]
-        f[29] = math.log1p(i - before[-1]) if len(before) else math.log1p(_FAR)
-        f[30] = math.log1p(after[0] - i) if len(after) else math.log1p(_FAR)
-        f[31] = 1.0 if paragraph[i] else 0.0
-        f[32] = 1.0 if first_long <= i <= last_long else 0.0
-        category = chrome_category(text, w)
-        f[33] = 1.0 if after_comments else 0.0
-        f[34] = 1.0 if after_related else 0.0
-        f[35] = 1.0 if line.blank_before else 0.0
-        f[36] = 1.0 if line.blank_after else 0.0
-        f[37] = start_counts[starts[i]] - 1 if starts[i] else 0.0
-        f[38] = end_counts[ends[i]] - 1 if ends[i] else 0.0
-        f[39] = math.log1p(short_run[i])
-        f[40] = math.log1p(para_run_words[i])
-        f[41] = block_share[i]
-        f[42] = in_main[i]
-        f[43] = from_main[i]
-        if category:
-            f[_OWN_INDEX[f"cat_{category}"]] = 1.0
-            if category == "comments":
-                after_comments = True
-            elif category == "related":
-                after_related = True
+        own[i] = _intrinsic(line.text)
+    index = np.arange(n, dtype=np.float64)
+    own[:, 2] = words.astype(np.float64) / max_words
+    own[:, 3] = index / max(1, n - 1)
+    own[:, 4] = np.log1p(index)
+    own[:, 5] = np.log1p(n - 1 - index)
+    own[:, 6] = mass / total_mass
+    own[:, 28] = [counts[key] - 1 for key in keys]
+    # Distance to the nearest paragraph strictly above and strictly below.
+    positions = np.arange(n)
+    above = np.searchsorted(long_idx, positions, side="left") - 1  # its index in long_idx, -1 if none
+    below = np.searchsorted(long_idx, positions, side="right")  # len(long_idx) if none
+    padded_idx = np.concatenate([long_idx, [0]]).astype(np.float64)
+    own[:, 29] = np.log1p(np.where(above >= 0, index - padded_idx[above], _FAR))
+    own[:, 30] = np.log1p(np.where(below < len(long_idx), padded_idx[below] - index, _FAR))
+    own[:, 31] = paragraph
+    own[:, 32] = (first_long <= index) & (index <= last_long)
+    # After the first line of a comment (related) section.
+    own[1:, 33] = np.cumsum(own[:-1, _COMMENTS]) > 0
+    own[1:, 34] = np.cumsum(own[:-1, _RELATED]) > 0
+    own[:, 35] = [line.blank_before for line in lines]
+    own[:, 36] = [line.blank_after for line in lines]
+    own[:, 37] = [start_counts[key] - 1 if key else 0.0 for key in starts]
+    own[:, 38] = [end_counts[key] - 1 if key else 0.0 for key in ends]
+    own[:, 39] = np.log1p(short_run.astype(np.float64))
+    own[:, 40] = np.log1p(para_run_words.astype(np.float64))
+    own[:, 41] = block_share
+    own[:, 42] = in_main
+    own[:, 43] = from_main
     context = []
     padded = np.full((n + 4, len(_CONTEXT_INDEX)), -1.0, dtype=np.float32)
     padded[2:n + 2] = own[:, _CONTEXT_INDEX]
     for d in CONTEXT:
         context.append(padded[2 + d:2 + d + n])
     return np.hstack([own] + context)
+
+
+_COMMENTS = _OWN_INDEX["cat_comments"]
+_RELATED = _OWN_INDEX["cat_related"]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _intrinsic(text: str) -> np.ndarray:
+    """The features of a line that depend on its wording alone (the other
+    columns are left 0). Cached: a site's chrome recurs on every page, and
+    the cleaner's later passes see the kept lines again."""
+    f = np.zeros(len(OWN), dtype=np.float32)
+    tokens = _WORD.findall(text)
+    w = len(tokens)
+    f[0] = math.log1p(w)
+    f[1] = math.log1p(len(text))
+    f[7] = 1.0 if _TERMINAL.search(text) else 0.0
+    f[8] = 1.0 if text.endswith(":") else 0.0
+    if tokens:
+        f[9] = sum(t[0].isupper() for t in tokens) / w
+        f[10] = sum(t.isupper() and len(t) > 1 for t in tokens) / w
+        f[13] = sum(t.lower() in STOP_WORDS for t in tokens) / w
+        f[14] = sum(len(t) for t in tokens) / w
+    length = max(1, len(text))
+    f[11] = len(_DIGIT.findall(text)) / length
+    f[12] = len(_SYMBOL.findall(text)) / length
+    sentences = max(1, len(_SENTENCE_END.findall(text)))
+    f[15] = math.log1p(sentences)
+    f[16] = w / sentences
+    f[17] = 1.0 if _URLISH.search(text) else 0.0
+    f[18] = 1.0 if _BULLET.match(text) else 0.0
+    f[19] = len(_SEPARATORS.findall(text))
+    f[20] = 1.0 if any(q in text for q in "“”\"«»") else 0.0
+    outside = unquoted(text)
+    f[21] = len(_READER_ADDRESS.findall(outside))
+    f[22] = len(_FIRST_PERSON.findall(outside))
+    f[23] = spam.spam_score(text)
+    f[24] = 1.0 if _CREDIT.search(text) else 0.0
+    f[25] = 1.0 if w <= 12 and parse_date(text) else 0.0
+    f[26] = 1.0 if _COLON_LABEL.match(text) else 0.0
+    f[27] = 1.0 if text[:1].islower() else 0.0
+    category = chrome_category(text, w)
+    if category:
+        f[_OWN_INDEX[f"cat_{category}"]] = 1.0
+    f.flags.writeable = False
+    return f
 
 
 def _shape(tokens: list[str]) -> str:
