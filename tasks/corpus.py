@@ -114,8 +114,11 @@ class CleanShard(CorpusParams, luigi.Task):
         records, sigs = batch.clean_shard(self.raw_dir, plan, self.shard, read_config, clean_config,
                                           dedup_config, progress)
         out = self.output()
-        with out["signatures"].open("w") as sigs_fh, out["records"].open("w") as records_fh:
-            batch.write_shard(records, sigs, records_fh, sigs_fh)
+        with state_lock(self.clean_dir):
+            if _published(self.clean_dir, self.run_id):
+                return  # published while this worker cleaned the shard again: leave no shard file behind
+            with out["signatures"].open("w") as sigs_fh, out["records"].open("w") as records_fh:
+                batch.write_shard(records, sigs, records_fh, sigs_fh)
 
 
 class DeduplicateRun(CorpusParams, luigi.Task):
@@ -177,8 +180,8 @@ class PublishRun(CorpusParams, luigi.Task):
                 log.info("PublishRun: another run published meanwhile; deduplicating %s again", self.run_id)
                 decisions = batch.decide(self.clean_dir, plan, _shards(shard_targets), dedup_config, self.dedup_redis)
             summary = batch.publish(self.clean_dir, plan, _shards(shard_targets), decisions, dedup_config)
-        with self.output().open("w") as fh:
-            fh.write(json.dumps(summary, indent=2, sort_keys=True))
+            with self.output().open("w") as fh:
+                fh.write(json.dumps(summary, indent=2, sort_keys=True))
         shutil.rmtree(batch_dir(self.clean_dir, self.run_id) / "shards", ignore_errors=True)
         seconds = time.time() - self.started if self.started else None
         print(batch.format_summary(summary, seconds), file=sys.stderr)
@@ -236,7 +239,9 @@ def _published(clean_dir: str, run_id: str) -> bool:
     """Whether the run is already published. With several workers on a
     central scheduler, a worker that found a task incomplete may be handed
     it after another worker published the run (the scheduler takes the
-    worker's word that the task is pending); it must then do nothing."""
+    worker's word that the task is pending); it must then do nothing.
+    PublishRun writes ``published.json`` before it releases the state
+    lock, so under the lock this answer is final."""
     return (batch_dir(clean_dir, run_id) / "published.json").exists()
 
 
