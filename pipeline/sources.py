@@ -68,7 +68,8 @@ def discover(raw_dir: str | os.PathLike) -> list[SourceFile]:
             except OSError as exc:  # vanished or dangling link
                 log.warning("skipping %s: %s", rel, exc.strerror)
                 continue
-            if not os.path.isfile(full):
+            if not os.path.isfile(full):  # a named pipe, socket or device: reading it could block
+                log.warning("skipping %s: not a regular file", rel)
                 continue
             found.append(SourceFile(rel, st.st_size, st.st_mtime_ns))
     return sorted(found, key=lambda s: s.path)

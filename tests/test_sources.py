@@ -1,6 +1,9 @@
 import gzip
 import json
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 from pipeline.config import ReadConfig
 from pipeline.sources import discover, read_source, split_name
@@ -84,3 +87,58 @@ def test_undecodable_and_binary_files_are_rejections(tmp_path):
 def test_vanished_file_is_a_rejection(tmp_path):
     [doc] = read_source(tmp_path, "gone.txt", "gone")
     assert doc.rejected and doc.reason == "vanished"
+
+
+def _as_other_user(fn):
+    """Run ``fn`` in a forked child that gave up root (uid/gid 65534), so
+    file permissions apply even when the tests run as root; its return
+    value comes back through a pipe."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        try:
+            os.close(read_end)
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            os.write(write_end, json.dumps(fn()).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as fh:
+        data = fh.read()
+    os.waitpid(pid, 0)
+    return json.loads(data)
+
+
+def test_unreadable_file_is_a_rejection_with_the_reason():
+    # A folder every user can reach (pytest's own tmp folders are private to root).
+    base = Path(tempfile.mkdtemp(prefix="unreadable-"))
+    try:
+        raw = base / "raw"
+        raw.mkdir()
+        for folder in (base, raw):
+            folder.chmod(0o755)
+        sentence = "The council met on Tuesday to agree the budget for next year."
+        for name, text, mode in (("locked.txt", sentence, 0o000), ("open.txt", sentence, 0o644),
+                                 ("feed.jsonl", '{"text": "x"}\n', 0o000)):
+            (raw / name).write_text(text)
+            (raw / name).chmod(mode)
+
+        def read_all():
+            return [(doc.source, doc.reason if doc.rejected else "read")
+                    for rel in ("locked.txt", "open.txt", "feed.jsonl") for doc in read_source(raw, rel, rel)]
+
+        rows = _as_other_user(read_all) if os.getuid() == 0 else read_all()
+    finally:
+        shutil.rmtree(base)
+    assert rows == [["locked.txt", "unreadable: Permission denied"], ["open.txt", "read"],
+                    ["feed.jsonl", "unreadable: Permission denied"]]
+
+
+def test_discover_skips_a_named_pipe_with_a_warning(tmp_path, caplog):
+    (tmp_path / "story.txt").write_text("kept")
+    os.mkfifo(tmp_path / "feed.txt")  # opening it to read would wait for a writer forever
+    with caplog.at_level("WARNING"):
+        assert [s.path for s in discover(tmp_path)] == ["story.txt"]
+    assert "feed.txt: not a regular file" in caplog.text
