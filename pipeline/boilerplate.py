@@ -127,6 +127,8 @@ _DATE_PATTERNS = (
     re.compile(rf"\b(?P<mon>{_MONTHS})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", _I),
     re.compile(rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<mon>{_MONTHS})\.?,?\s+(?P<y>(?:19|20)\d\d)\b", _I),
 )
+# Every date pattern holds a year of this form: lines without one are settled by one search.
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _DATE_LINE_MAX_WORDS = 12
 
 # Pronouns that address the reader, used to extend an appeal to its middle lines.
@@ -457,6 +459,8 @@ def _read_header(header: list[Line]) -> dict[str, str]:
 
 def parse_date(text: str) -> str | None:
     """An ISO date from common news date formats, or None."""
+    if not _YEAR.search(text):
+        return None
     for pattern in _DATE_PATTERNS:
         match = pattern.search(text)
         if not match:
@@ -568,9 +572,32 @@ def apply_rules(lines: list[Line], config: CleanConfig = CleanConfig()) -> dict[
     return mark_structure(lines)
 
 
+# Cleaning passes before giving up on a fixed point (each pass that changes
+# the text removes or splits at least one line; two or three are the rule).
+MAX_PASSES = 8
+
+
 def clean_text(text: str, config: CleanConfig = CleanConfig(), *, title: str | None = None,
                recurring: frozenset[str] = frozenset(), model=None) -> CleanResult:
     """The article body of normalised text, with what was removed and why.
+
+    Idempotent: the pass below judges a line by its neighbours, so a line
+    kept beside chrome can look different once the chrome is gone. The
+    pass is repeated on its own output until nothing changes, so cleaning
+    a cleaned text changes nothing. Removed lines of every pass are
+    recorded; metadata found in an earlier pass wins."""
+    result = _clean_pass(text, config, title, recurring, model)
+    for _ in range(MAX_PASSES - 1):
+        again = _clean_pass(result.text, config, title, recurring, model)
+        if again.text == result.text:
+            break
+        result = CleanResult(again.text, result.removed + again.removed, {**again.metadata, **result.metadata})
+    return result
+
+
+def _clean_pass(text: str, config: CleanConfig, title: str | None, recurring: frozenset[str],
+                model) -> CleanResult:
+    """One pass of the cleaner.
 
     Two views of every line are combined. The rules (lexical chrome, spam,
     appeals, the page's header and footer, comment sections) give a reason;
