@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import unicodedata
 from pathlib import Path
 
@@ -230,3 +231,34 @@ def test_progress_bar_only_on_a_terminal():
             bar.show(done, 3)
     assert pipe.getvalue() == ""  # cron, logs: quiet
     assert tty.getvalue().endswith("\rshard 1/2 [" + "#" * 30 + "] 3/3 documents\n")
+
+
+def test_files_that_appear_or_change_during_a_run_are_taken_by_the_next_run(tmp_path):
+    from pipeline.batch import clean_shard, decide, publish
+    from pipeline.config import CleanConfig, DedupConfig, ReadConfig, fingerprint
+    from pipeline.corpus import State, plan_batch
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    (raw / "story.txt").write_text(ARTICLE.format(town="Halbury", n=18))
+    plan = plan_batch(raw, clean, fingerprint(CleanConfig()), 10)
+    # While the run works: a new file lands, and the planned one is rewritten.
+    (raw / "late.txt").write_text(
+        "Westmoor's only cinema will reopen in March after a two-year restoration of its 1930s auditorium, "
+        "the trust that owns it said on Monday.\n\nThe work cost £2.4m, most of it raised by residents, and "
+        "restored the original plasterwork, seats and a projection booth that still holds a carbon-arc "
+        "projector.\n\nVolunteers will run the box office and cafe, and the first season opens with films "
+        "shot in the county over the past century, chosen by pupils of the local secondary school.")
+    (raw / "story.txt").write_text(ARTICLE.format(town="Eastleigh", n=27))
+    os.utime(raw / "story.txt", ns=(time.time_ns() + 10**9,) * 2)
+    records, sigs = clean_shard(str(raw), plan, 0, ReadConfig(), CleanConfig(), DedupConfig())
+    decisions = decide(str(clean), plan, [(records, sigs)], DedupConfig())
+    publish(str(clean), plan, [(records, sigs)], decisions, DedupConfig())
+    assert [r["source"] for r in manifest(clean)] == ["story.txt"]
+    assert "late.txt" not in State.load(clean).ledger
+
+    assert run_luigi(raw, clean).returncode == 0
+    kept = {r["source"]: r for r in manifest(clean) if r["status"] == "kept"}
+    assert set(kept) == {"story.txt", "late.txt"}
+    texts = {source: (clean / record["path"]).read_text() for source, record in kept.items()}
+    assert "Westmoor" in texts["late.txt"] and "Eastleigh" in texts["story.txt"]
+    assert run_luigi(raw, clean).returncode == 0 and len(manifest(clean)) == len(kept)
