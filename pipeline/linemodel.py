@@ -122,25 +122,28 @@ class LineModel:
     def predict_matrix(self, X: np.ndarray) -> np.ndarray:
         """Probability of each row of a full feature matrix: every tree is
         walked for every row at once, one level per step."""
-        feature, threshold, children = self._walk_arrays()
+        feature, threshold, children, groups = self._walk_arrays()
         X = np.ascontiguousarray(X, dtype=np.float32)
         raw = np.full(len(X), self.baseline)
         for start in range(0, len(X), _CHUNK_ROWS):
             chunk = X[start:start + _CHUNK_ROWS]
             flat = chunk.ravel()
             row_base = (np.arange(len(chunk), dtype=np.intp) * chunk.shape[1])[:, None]
-            node = np.broadcast_to(self.roots.astype(np.intp), (len(chunk), len(self.roots)))
-            for _ in range(self.depth):
-                go_left = flat[row_base + feature[node]] <= threshold[node]
-                node = children[2 * node + go_left]
-            raw[start:start + _CHUNK_ROWS] += self.value[node].sum(axis=1)
+            for roots, depth in groups:  # trees of one depth walk only as many levels as they have
+                node = np.broadcast_to(roots, (len(chunk), len(roots)))
+                for _ in range(depth):
+                    go_left = flat[row_base + feature[node]] <= threshold[node]
+                    node = children[2 * node + go_left]
+                raw[start:start + _CHUNK_ROWS] += self.value[node].sum(axis=1)
         return (1.0 / (1.0 + np.exp(-raw))).astype(np.float32)
 
-    def _walk_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _walk_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[np.ndarray, int]]]:
         """The trees in the shape ``predict_matrix`` walks them: float32
         thresholds rounded down (so ``x <= t`` decides exactly as against
-        the float64 threshold for float32 ``x``), and a child table indexed
-        by ``2 * node + went_left`` in which a leaf is its own child."""
+        the float64 threshold for float32 ``x``), a child table indexed
+        by ``2 * node + went_left`` in which a leaf is its own child, and
+        the roots grouped by the depth of their tree (300 trees of depth 7
+        to 18 walk 3,390 levels per row instead of 300 x 19)."""
         if self._walk is None:
             leaf = self.is_leaf.astype(bool)
             threshold = self.threshold.astype(np.float32)
@@ -152,8 +155,20 @@ class LineModel:
             children[0::2] = np.where(leaf, nodes, self.right)
             children[1::2] = np.where(leaf, nodes, self.left)
             feature = np.where(leaf, 0, self.feature).astype(np.intp)
-            self._walk = (feature, threshold, children)
+            depths = [self._tree_depth(int(root), leaf) for root in self.roots]
+            groups = [(self.roots[[d == depth for d in depths]].astype(np.intp), depth)
+                      for depth in sorted(set(depths))]
+            self._walk = (feature, threshold, children, groups)
         return self._walk
+
+    def _tree_depth(self, root: int, leaf: np.ndarray) -> int:
+        """Edges on the longest path from ``root`` to a leaf."""
+        depth, level = 0, [root]
+        while True:
+            level = [child for node in level if not leaf[node] for child in (self.left[node], self.right[node])]
+            if not level:
+                return depth
+            depth += 1
 
 
 _CHUNK_ROWS = 2048
