@@ -21,7 +21,7 @@ from .config import CleanConfig, DedupConfig, ReadConfig
 from .corpus import (MANIFEST, REPORTS, Plan, State, atomic_write, dumps_jsonl, load_index, published_text,
                      read_manifest, segment_path, text_path, write_segment)
 from .dedup import Candidate, Fingerprint, deduplicate, fingerprint_texts
-from .document import DUPLICATE, KEPT, METADATA_FIELDS, REJECTED, Document
+from .document import DUPLICATE, KEPT, METADATA_FIELDS, REJECTED, UNREADABLE, VANISHED, Document
 from .sources import read_source
 
 # ---------------------------------------------------------------- clean_shard
@@ -127,11 +127,20 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
     decided = {d["id"]: d for d in decisions}
     manifest = read_manifest(clean)
     new_records, removed_lines, kept_by_path, lengths = [], [], {}, []
-    vanished: set[str] = set()
+    vanished: set[str] = set()  # left out of the ledger: seen again if they come back
+    unreadable: dict[str, str] = {}  # raw file -> "path (why)"
     for shard_records, _ in shards:
         for record in shard_records:
             d = decided.get(record["id"], {})
             entry = _manifest_record(record, d, plan.run)
+            reason = entry["reason"] or ""
+            if reason == VANISHED:
+                vanished.add(record["source"].split("#")[0])
+            if reason.startswith(UNREADABLE):
+                unreadable[record["source"].split("#")[0]] = f"{record['source']} ({reason.partition(': ')[2]})"
+                old = manifest.get(record["id"])
+                if old and old["status"] != REJECTED:
+                    continue  # the file did not change, it could not be read: its published version stays
             if entry["status"] == KEPT:
                 body = record["text"] + "\n"
                 path = text_path(clean, record["id"])
@@ -144,8 +153,6 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
                     # A changed raw file whose new version is not kept: its old
                     # text no longer matches the manifest.
                     text_path(clean, record["id"]).unlink(missing_ok=True)
-            if entry["reason"] == "vanished":
-                vanished.add(record["source"].split("#")[0])
             new_records.append(entry)
             removed_lines.extend({"id": record["id"], "reason": reason, "line": line, "score": score}
                                  for reason, line, score in record["removed"])
@@ -157,6 +164,7 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
     ordered = list(manifest.values()) + sorted(new_records, key=lambda r: r["id"])
 
     summary = _summary(plan, new_records, removed_lines)
+    summary["unreadable"] = sorted(unreadable.values())
     reports = clean / REPORTS / plan.run
     atomic_write(reports / "removed.jsonl", dumps_jsonl(removed_lines))
     clusters = _clusters(new_records)
@@ -168,8 +176,14 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
     for f in plan.files:
         if f.path in vanished:
             continue  # gone while the run read it: seen again if it comes back
-        state.ledger[f.path] = {"size": f.size, "mtime_ns": f.mtime_ns, "hash": f.hash, "id": f.id,
-                                "kept": sorted(kept_by_path.get(f.path, []))}
+        kept, digest = sorted(kept_by_path.get(f.path, [])), f.hash
+        if f.path in unreadable:
+            # The planner's marker for a hash (also when the file became
+            # unreadable after planning): tried again every run, read once it can be.
+            digest = f.hash if f.hash.startswith(UNREADABLE) else f"{UNREADABLE}:"
+            if f.path in state.ledger:
+                kept = state.ledger[f.path]["kept"]  # its published version stays
+        state.ledger[f.path] = {"size": f.size, "mtime_ns": f.mtime_ns, "hash": digest, "id": f.id, "kept": kept}
     state.index_key = dedup_config.index_key()
     if plan.run not in state.segments:
         state.segments.append(plan.run)
@@ -231,9 +245,22 @@ def format_summary(summary: dict, seconds: float | None = None) -> str:
         parts.append("rejected: " + ", ".join(f"{k} {v}" for k, v in summary["rejected"].items()))
     if summary["lines_removed"]:
         parts.append("lines removed: " + ", ".join(f"{k} {v}" for k, v in summary["lines_removed"].items()))
+    if summary.get("unreadable"):
+        parts.append("could not read: " + ", ".join(summary["unreadable"]))
     if seconds is not None:
         parts.append(f"took {seconds:.1f} s")
     return "\n".join(parts)
+
+
+class UnreadableFiles(Exception):
+    """Raw files that could not be read (permissions, I/O errors): the run
+    published everything else and says which, so the run ends non-zero."""
+
+    def __init__(self, files: list[str]) -> None:
+        shown = ", ".join(files[:5]) + (f" and {len(files) - 5} more" if len(files) > 5 else "")
+        super().__init__(f"{len(files)} raw file{'s' if len(files) != 1 else ''} could not be read: {shown}; "
+                         "everything else was published, and they are read on a later run once they can be")
+        self.files = files
 
 
 def iter_shards(paths: Iterable[tuple[Path, Path]]) -> Iterator[tuple[list[dict], np.ndarray]]:

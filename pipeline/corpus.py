@@ -22,6 +22,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
 import tempfile
@@ -34,7 +35,10 @@ import numpy as np
 
 from .config import DedupConfig
 from .dedup import DedupIndex, Fingerprint
+from .document import UNREADABLE
 from .sources import SourceFile, content_hash, discover, split_name
+
+log = logging.getLogger(__name__)
 
 STATE = ".state"
 MANIFEST = "manifest.jsonl"
@@ -194,14 +198,22 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
     todo: list[PlannedFile] = []
     for src in discover(raw_dir):
         known = state.ledger.get(src.path)
-        if known and known["size"] == src.size and known["mtime_ns"] == src.mtime_ns:
+        if known and known["size"] == src.size and known["mtime_ns"] == src.mtime_ns \
+                and not known["hash"].startswith(UNREADABLE):
             continue
         try:
             digest = content_hash(Path(raw_dir) / src.path)
-        except OSError:
+        except FileNotFoundError:
             continue  # vanished since discovery: it will be seen again if it comes back
+        except OSError as exc:
+            # Unreadable (permissions, an I/O error): planned, so the run
+            # records it as rejected and says so, once; tried again every
+            # run (a chmod leaves size and mtime alone) and read once it can be.
+            digest = f"{UNREADABLE}:{exc.errno}"
+            if not (known and known["hash"] == digest):
+                log.warning("cannot read %s: %s", src.path, exc.strerror or exc)
         if known and known["hash"] == digest:
-            continue
+            continue  # unchanged, or still unreadable and already reported
         doc_id = known["id"] if known else _free_id(src, taken)
         taken[doc_id] = src.path
         todo.append(PlannedFile(src.path, doc_id, digest, src.size, src.mtime_ns))

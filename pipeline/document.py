@@ -8,6 +8,11 @@ KEPT = "kept"
 DUPLICATE = "duplicate"
 REJECTED = "rejected"
 
+# Rejection reasons of raw files that could not be read this time: never
+# entered in the ledger, so they are read again once they can be.
+VANISHED = "vanished"  # deleted between planning and reading
+UNREADABLE = "unreadable"  # "unreadable: Permission denied" and other errors of the file system
+
 METADATA_FIELDS = ("title", "author", "date", "url", "sitename")
 
 

@@ -21,7 +21,7 @@ import xxhash
 
 from .config import ReadConfig
 from .decode import DecodeError, decode_bytes
-from .document import METADATA_FIELDS, Document, rejection
+from .document import METADATA_FIELDS, UNREADABLE, VANISHED, Document, rejection
 
 log = logging.getLogger(__name__)
 
@@ -129,11 +129,11 @@ def _read_bounded(full: Path, gz: bool, limit: int) -> bytes:
         with (gzip.open(full, "rb") if gz else open(full, "rb")) as fh:
             data = fh.read(limit + 1)
     except FileNotFoundError:
-        raise _ReadError("vanished") from None
+        raise _ReadError(VANISHED) from None
     except (gzip.BadGzipFile, EOFError, zlib.error):
         raise _ReadError("bad_gzip") from None
     except OSError as exc:
-        raise _ReadError(f"unreadable: {exc.strerror or exc}") from None
+        raise _ReadError(f"{UNREADABLE}: {exc.strerror or exc}") from None
     if len(data) > limit:
         raise _ReadError("too_large")
     return data
@@ -155,11 +155,11 @@ def _read_jsonl(full: Path, rel: str, base_id: str, gz: bool, config: ReadConfig
                     continue
                 yield _jsonl_record(line, f"{base_id}#{number}", f"{rel}#{number}")
     except FileNotFoundError:
-        yield rejection(base_id, rel, "vanished")
+        yield rejection(base_id, rel, VANISHED)
     except (gzip.BadGzipFile, EOFError, zlib.error):
         yield rejection(base_id, rel, "bad_gzip")
     except OSError as exc:
-        yield rejection(base_id, rel, f"unreadable: {exc.strerror or exc}")
+        yield rejection(base_id, rel, f"{UNREADABLE}: {exc.strerror or exc}")
 
 
 class _TooLong(bytes):

@@ -185,6 +185,8 @@ class PublishRun(CorpusParams, luigi.Task):
         shutil.rmtree(batch_dir(self.clean_dir, self.run_id) / "shards", ignore_errors=True)
         seconds = time.time() - self.started if self.started else None
         print(batch.format_summary(summary, seconds), file=sys.stderr)
+        if summary.get("unreadable"):
+            raise batch.UnreadableFiles(summary["unreadable"])  # published; the exit code tells cron
 
 
 class CleanCorpus(CorpusParams, luigi.WrapperTask):

@@ -18,11 +18,13 @@ import errno
 import logging
 import re
 
+from pipeline.batch import UnreadableFiles
 from pipeline.config import ConfigError
 from pipeline.corpus import StateError
 from pipeline.sources import RawFolderError
 
-USER_ERRORS = (ConfigError, StateError, RawFolderError, PermissionError, IsADirectoryError, NotADirectoryError)
+USER_ERRORS = (ConfigError, StateError, RawFolderError, PermissionError, IsADirectoryError, NotADirectoryError,
+               UnreadableFiles)
 _NAMES = "|".join(sorted({cls.__name__ for cls in USER_ERRORS}))
 # The last line of a formatted traceback: "pipeline.config.ConfigError: message".
 _LAST_LINE = re.compile(rf"^(?:[\w.]+\.)?(?:{_NAMES}): (?P<message>.+)$|"
@@ -40,7 +42,10 @@ def _user_error(exc: BaseException | None) -> bool:
 class OneSentence(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = None
-        if record.exc_info and _user_error(record.exc_info[1]):
+        prefix = "CleanCorpus cannot run: %s"
+        if record.exc_info and isinstance(record.exc_info[1], UnreadableFiles):
+            message, prefix = str(record.exc_info[1]), "CleanCorpus: %s"
+        elif record.exc_info and _user_error(record.exc_info[1]):
             message = str(record.exc_info[1])
         elif isinstance(record.msg, str) and record.msg.startswith("Will not run") and "Traceback" in record.msg:
             last = record.msg.rstrip().splitlines()[-1]
@@ -48,7 +53,7 @@ class OneSentence(logging.Filter):
             if match:
                 message = match.group("message") or match.group("os")
         if message is not None:
-            record.msg, record.args = "CleanCorpus cannot run: %s", (message,)
+            record.msg, record.args = prefix, (message,)
             record.exc_info = record.exc_text = None
             record.levelno, record.levelname = logging.ERROR, "ERROR"
         return True

@@ -5,6 +5,11 @@ is written."""
 import gzip
 import json
 import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
 
 from conftest import run_luigi
 
@@ -83,8 +88,107 @@ def test_a_document_over_the_time_limit_is_rejected_and_the_rest_go_on():
     from pipeline.clean import clean_documents
     from pipeline.config import CleanConfig
     from pipeline.document import Document
-    slow = Document(id="slow", source="slow.txt", text="\n".join([ARTICLE] * 3000), kind="text")
+    clean_documents([Document(id="warm", source="warm.txt", text=ARTICLE)], CleanConfig())  # load the models first
+    # 20,000 different lines take the cleaner seconds; the limit stops it at 0.3 s.
+    slow = Document(id="slow", source="slow.txt", text="\n".join(f"{ARTICLE} ({i})" for i in range(20000)))
     fine = Document(id="fine", source="fine.txt", text=ARTICLE, kind="text")
-    out = {d.id: d for d in clean_documents([slow, fine], CleanConfig(doc_time_limit=0.05))}
+    out = {d.id: d for d in clean_documents([slow, fine], CleanConfig(doc_time_limit=0.3))}
     assert (out["slow"].status, out["slow"].reason) == ("rejected", "timeout")
     assert out["fine"].status == "kept"
+
+
+STORY = ("The river authority opened the new flood barrier at Millbrook on Friday, two years after the town's "
+         "worst floods in a century.\n\nThe barrier, which cost £14m, can be raised in twenty minutes and protects "
+         "about 900 homes, engineers said.\n\nResidents who had campaigned for it said they would sleep better this "
+         "winter, though some shops have still not reopened.\n")
+OTHER = ("A village school that was due to close in the summer will stay open after a local charity agreed to "
+         "fund a second teacher for three years.\n\nParents had collected more than 4,000 signatures, and the "
+         "county council said on Tuesday it would review the number of pupils again in 2029.\n\nThe school, "
+         "which has 41 pupils, was built in 1874 and is one of the oldest still in use in the county.\n")
+
+
+def _luigi_as_another_user(base: Path, *args: str) -> tuple[int, str]:
+    """The command's own entry point (``luigi.retcodes``) run in a forked
+    child that gave up root, so file permissions apply even when the tests
+    run as root; returns its exit code and what it wrote to stderr."""
+    import importlib
+
+    import luigi.retcodes
+
+    import tasks  # noqa: F401
+    # Imported before the child loses access to the interpreter's own files
+    # (they may sit in root's home): what a run imports on demand.
+    for name in ("multiprocessing.queues", "multiprocessing.synchronize", "multiprocessing.connection",
+                 "luigi.lock", "pipeline.batch", "pipeline.report", "pipeline.linemodel", "pipeline.spam"):
+        importlib.import_module(name)
+    err = base / f"stderr-{len(list(base.glob('stderr-*')))}.txt"
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 99
+        try:
+            os.close(read_end)
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            os.chdir(base)
+            fd = os.open(err, os.O_WRONLY | os.O_CREAT, 0o644)
+            os.dup2(fd, 2)
+            sys.stderr = os.fdopen(2, "w", buffering=1)
+            try:
+                luigi.retcodes.run_with_retcodes(["--module", "tasks", "CleanCorpus", *args,
+                                                  "--lock-pid-dir", str(base / "pids")])
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+        finally:
+            os.write(write_end, str(code).encode())
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as fh:
+        code = int(fh.read() or b"98")
+    os.waitpid(pid, 0)
+    return code, err.read_text(encoding="utf-8")
+
+
+def test_an_unreadable_file_is_one_sentence_a_non_zero_exit_and_read_once_it_can_be():
+    base = Path(tempfile.mkdtemp(prefix="unreadable-run-"))
+    try:
+        base.chmod(0o777)
+        raw, clean = base / "raw", base / "clean"
+        raw.mkdir(mode=0o755)
+        raw.chmod(0o755)
+        (raw / "barrier.txt").write_text(STORY, encoding="utf-8")
+        (raw / "school.txt").write_text(OTHER, encoding="utf-8")
+        (raw / "school.txt").chmod(0o000)
+        args = ("--raw-dir", str(raw), "--clean-dir", str(clean))
+
+        code, err = _luigi_as_another_user(base, *args)
+        assert code == 30, err[-3000:]
+        assert "ERROR: CleanCorpus: 1 raw file could not be read: school.txt (Permission denied); everything " \
+               "else was published" in err
+        assert "Traceback" not in err
+        records = {r["source"]: r for r in _manifest(clean).values()}
+        assert records["barrier.txt"]["status"] == "kept"
+        assert (records["school.txt"]["status"], records["school.txt"]["reason"]) == \
+            ("rejected", "unreadable: Permission denied")
+        # Nothing new for the pipeline, yet the file is not forgotten: once
+        # readable (chmod leaves its mtime alone), the next run reads it.
+        assert _luigi_as_another_user(base, *args)[0] == 0
+        (raw / "school.txt").chmod(0o644)
+        code, err = _luigi_as_another_user(base, *args)
+        assert code == 0, err[-3000:]
+        records = {r["source"]: r for r in _manifest(clean).values()}
+        assert records["school.txt"]["status"] == "kept"
+        assert "4,000 signatures" in (clean / records["school.txt"]["path"]).read_text(encoding="utf-8")
+
+        # A published article whose raw file changes and cannot be read keeps its published version.
+        (raw / "barrier.txt").chmod(0o000)
+        os.utime(raw / "barrier.txt", ns=(time.time_ns(),) * 2)
+        code, err = _luigi_as_another_user(base, *args)
+        assert code == 30 and "barrier.txt (Permission denied)" in err
+        records = {r["source"]: r for r in _manifest(clean).values()}
+        assert records["barrier.txt"]["status"] == "kept"
+        assert "flood barrier" in (clean / records["barrier.txt"]["path"]).read_text(encoding="utf-8")
+    finally:
+        shutil.rmtree(base)
