@@ -21,6 +21,9 @@ Each original gets 0-4 copies, each changed by one to three of:
   dateline    a wire dateline before the first paragraph
   headline    another headline (upper case, "UPDATE 1-" prefix)
 
+Asked for more originals than there are distinct stories (about 12,000),
+the rest are spliced from thirds of three stories (``spliced``).
+
 Every document is wrapped in the chrome of a real scraped page: the lines
 above and below the true article body of a shared benchmark page (aeb,
 wcxb-dev; by default only the sites the line model never saw). A few dozen
@@ -126,6 +129,23 @@ def distinct(articles: list[Article]) -> list[Article]:
             shingles[a.key] = s
             kept.append(a)
     return kept
+
+
+def spliced(pool: list[Article], count: int, rng: random.Random) -> list[Article]:
+    """More originals than the collections hold (the 100k throughput corpus):
+    each is the first third of one story, the middle of a second and the end
+    of a third, so two of them share at most a third of their text (below
+    what the pipeline calls a copy)."""
+    out = []
+    for i in range(count):
+        paragraphs: list[str] = []
+        parts = rng.sample(pool, 3)
+        for k, article in enumerate(parts):
+            n = len(article.paragraphs)
+            lo = k * n // 3
+            paragraphs += article.paragraphs[lo:max(lo + 1, (k + 1) * n // 3)]
+        out.append(Article(f"spliced/{i}", parts[0].title, paragraphs, "spliced"))
+    return out
 
 
 def chrome_templates(held_out_only: bool = True) -> list[tuple[list[str], list[str]]]:
@@ -268,6 +288,8 @@ def generate(out_dir: str | Path, seed: int = 0, originals: int = 1500, copy_sha
     n_reuters = int(originals * reuters_share)
     pool = distinct(reuters[:n_reuters * 2])[:n_reuters] + distinct(bbc)[:originals - n_reuters]
     pool = distinct(pool)
+    if originals > len(pool):
+        pool += spliced(pool, originals - len(pool), rng)
     chrome = chrome_templates(held_out_chrome)
     rng.shuffle(chrome)
     chrome = chrome[:templates]

@@ -1,6 +1,6 @@
 """Throughput and memory of the whole pipeline, beside a simple baseline.
 
-    python -m bench.throughput [--docs 10000] [--html] [--keep DIR]
+    python -m bench.throughput [--docs 10000] [--html] [--keep DIR] [--incremental 0.01]
 
 Text mode: a planted corpus of about ``--docs`` scraped-text articles
 (bench/planted.py: BBC and Reuters articles, a third of them planted copies,
@@ -8,7 +8,10 @@ real chrome of the shared benchmark pages) is run through
 ``luigi --module tasks CleanCorpus --workers 2``. Printed: documents/s,
 MB/s, the peak memory of the whole process tree (sampled from /proc every
 0.1 s), and the wall time of each stage (from Luigi's log, which this
-benchmark timestamps). In the same run, on the same files:
+benchmark timestamps). Then ``--incremental`` (1%) more documents, held
+back from the same corpus, are added and the command runs again against
+the published corpus: its time as a share of the full run, and its peak
+memory. In the same run, on the same files as the full run:
 
 - the 30-line loop: read, ``ftfy.fix_text``, word 5-gram MinHash (128
   permutations, ``update_batch``), MinHashLSH 0.8 query-then-insert, write
@@ -199,6 +202,9 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=10000, help="about this many documents")
     ap.add_argument("--html", action="store_true", help="also the HTML corpus")
     ap.add_argument("--keep", help="work in this folder and keep it")
+    ap.add_argument("--incremental", type=float, default=0.01,
+                    help="share of new documents added after the full run is published (0: skip)")
+    ap.add_argument("--no-loop", action="store_true", help="skip the 30-line loop")
     args = ap.parse_args()
     require_shared()
     from bench.planted import generate
@@ -208,19 +214,36 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     try:
         # 30% of originals copied 1-4 times (mean 2): documents ~ 1.6 x originals.
-        truth = generate(work / "corpus", seed=0, originals=int(args.docs / 1.6), copy_share=0.3)
+        truth = generate(work / "corpus", seed=0, originals=int(args.docs * (1 + args.incremental) / 1.6),
+                         copy_share=0.3)
         raw = work / "corpus" / "raw"
         files = sorted(raw.glob("*.txt"))
+        # Names are shuffled, so the last files are a random sample: held back for the incremental run.
+        later = files[len(files) - round(len(files) * args.incremental / (1 + args.incremental)):] \
+            if args.incremental else []
+        aside = work / "corpus" / "later"
+        aside.mkdir()
+        for f in later:
+            f.rename(aside / f.name)
+        files = files[:len(files) - len(later)]
         megabytes = sum(f.stat().st_size for f in files) / 1e6
-        print(f"text corpus: {len(files)} documents ({truth['documents'] - truth['originals']} planted copies), "
-              f"{megabytes:.1f} MB")
+        print(f"text corpus: {len(files)} documents ({truth['documents'] - truth['originals']} planted copies "
+              f"in all), {megabytes:.1f} MB")
         seconds, peak, stages = run_pipeline(raw, work / "clean", work)
         print(f"  pipeline, 2 workers: {seconds:.1f} s, {len(files) / seconds:.0f} docs/s, "
               f"{megabytes / seconds:.2f} MB/s, peak memory of the process tree {peak / 2**20:.0f} MiB")
         print(f"  stages (summed over tasks): {_fmt(stages)}")
-        loop = thirty_line_loop(files, work / "loop-out")
-        print(f"  30-line loop, 2 processes: {loop:.1f} s, {len(files) / loop:.0f} docs/s; "
-              f"pipeline / loop = {seconds / loop:.2f}x the time")
+        if later:
+            for f in later:
+                (aside / f.name).rename(f)
+            more, more_peak, more_stages = run_pipeline(raw, work / "clean", work)
+            print(f"  incremental: {len(later)} new documents against the {len(files)} published: {more:.1f} s "
+                  f"= {100 * more / seconds:.1f}% of the full run, peak memory {more_peak / 2**20:.0f} MiB; "
+                  f"stages: {_fmt(more_stages)}")
+        if not args.no_loop:
+            loop = thirty_line_loop(files, work / "loop-out")
+            print(f"  30-line loop, 2 processes: {loop:.1f} s, {len(files) / loop:.0f} docs/s; "
+                  f"pipeline / loop = {seconds / loop:.2f}x the time")
         try:
             import datatrove  # noqa: F401
             print("  datatrove: installed, but its pipeline is not wired into this benchmark yet")
