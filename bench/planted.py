@@ -136,10 +136,11 @@ def spliced(pool: list[Article], count: int, rng: random.Random) -> list[Article
     each is the first third of one story, the middle of a second and the end
     of a third, so two of them share at most a third of their text (below
     what the pipeline calls a copy)."""
+    long_enough = [a for a in pool if len(a.paragraphs) >= 3]  # so the three thirds are different paragraphs
     out = []
     for i in range(count):
         paragraphs: list[str] = []
-        parts = rng.sample(pool, 3)
+        parts = rng.sample(long_enough, 3)
         for k, article in enumerate(parts):
             n = len(article.paragraphs)
             lo = k * n // 3

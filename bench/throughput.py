@@ -193,6 +193,13 @@ def html_mode(work: Path) -> None:
     print(f"  trafilatura alone, 2 processes: {alone:.1f} s; pipeline / trafilatura = {seconds / alone:.2f}x")
 
 
+def _published_status(clean: Path) -> dict:
+    counts: dict[str, int] = defaultdict(int)
+    for line in (clean / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
+        counts[json.loads(line)["status"]] += 1
+    return dict(counts)
+
+
 def _fmt(stages: dict[str, float]) -> str:
     return ", ".join(f"{k} {v:.1f} s" for k, v in sorted(stages.items(), key=lambda kv: -kv[1]))
 
@@ -233,6 +240,7 @@ def main() -> None:
         print(f"  pipeline, 2 workers: {seconds:.1f} s, {len(files) / seconds:.0f} docs/s, "
               f"{megabytes / seconds:.2f} MB/s, peak memory of the process tree {peak / 2**20:.0f} MiB")
         print(f"  stages (summed over tasks): {_fmt(stages)}")
+        print(f"  published: {_published_status(work / 'clean')}")
         if later:
             for f in later:
                 (aside / f.name).rename(f)
@@ -251,8 +259,6 @@ def main() -> None:
             print("  datatrove: not installed (optional; pip install datatrove to compare)")
         if args.html:
             html_mode(work)
-        summary = json.loads(max((work / "clean" / "reports").glob("*/summary.json")).read_text())
-        print(f"  published: {summary.get('status')}")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -18,8 +18,8 @@ import numpy as np
 from . import report
 from .clean import clean_documents
 from .config import CleanConfig, DedupConfig, ReadConfig
-from .corpus import (MANIFEST, REPORTS, Plan, State, atomic_write, dumps_jsonl, load_index, published_text,
-                     read_manifest, segment_path, text_path, write_segment)
+from .corpus import (MANIFEST, REPORTS, Plan, State, atomic_write, atomic_writer, dumps_jsonl, load_index,
+                     published_text, read_manifest, segment_path, text_path, write_segment)
 from .dedup import Candidate, Fingerprint, deduplicate, fingerprint_texts
 from .document import DUPLICATE, KEPT, METADATA_FIELDS, REJECTED, UNREADABLE, VANISHED, Document
 from .sources import read_source
@@ -88,11 +88,11 @@ def decide(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nda
         # the run, every article would be a copy of itself.
         raise RunAlreadyPublished(plan.run)
     index = load_index(clean_dir, state, dedup_config, redis_url)
-    records: list[dict] = []
+    ids: list[str] = []  # every document of the run, in order; only the kept ones' texts stay in memory
     candidates: list[Candidate] = []
     for shard_records, sigs in shards:
         for record in shard_records:
-            records.append(record)
+            ids.append(record["id"])
             if record["status"] == KEPT:
                 fp = Fingerprint(record["exact"], sigs[record["sig"]])
                 candidates.append(Candidate(record["id"], record["text"], fp, record["metadata"].get("date")))
@@ -107,9 +107,9 @@ def decide(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nda
             if decisions[c.id].duplicate_of is None]
     write_segment(segment_path(clean_dir, plan.run), kept, replaced, dedup_config.num_perm)
     out = []
-    for record in records:
-        d = decisions.get(record["id"])
-        out.append({"id": record["id"], "duplicate_of": d.duplicate_of if d else None,
+    for doc_id in ids:
+        d = decisions.get(doc_id)
+        out.append({"id": doc_id, "duplicate_of": d.duplicate_of if d else None,
                     "similarity": d.similarity if d else None, "how": d.how if d else None})
     return out
 
@@ -126,52 +126,61 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
     state = State.load(clean)
     decided = {d["id"]: d for d in decisions}
     manifest = read_manifest(clean)
-    new_records, removed_lines, kept_by_path, lengths = [], [], {}, []
+    new_records, kept_by_path, lengths = [], {}, []
     vanished: set[str] = set()  # left out of the ledger: seen again if they come back
     unreadable: dict[str, str] = {}  # raw file -> "path (why)"
-    for shard_records, _ in shards:
-        for record in shard_records:
-            d = decided.get(record["id"], {})
-            entry = _manifest_record(record, d, plan.run)
-            reason = entry["reason"] or ""
-            if reason == VANISHED:
-                vanished.add(record["source"].split("#")[0])
-            if reason.startswith(UNREADABLE):
-                unreadable[record["source"].split("#")[0]] = f"{record['source']} ({reason.partition(': ')[2]})"
-                old = manifest.get(record["id"])
-                if old and old["status"] != REJECTED:
-                    continue  # the file did not change, it could not be read: its published version stays
-            if entry["status"] == KEPT:
-                body = record["text"] + "\n"
-                path = text_path(clean, record["id"])
-                if not path.exists() or path.read_bytes() != body.encode("utf-8"):
-                    atomic_write(path, body)
-                kept_by_path.setdefault(record["source"].split("#")[0], []).append(record["id"])
-            else:
-                old = manifest.get(record["id"])
-                if old and old.get("status") == KEPT:
-                    # A changed raw file whose new version is not kept: its old
-                    # text no longer matches the manifest.
-                    text_path(clean, record["id"]).unlink(missing_ok=True)
-            new_records.append(entry)
-            removed_lines.extend({"id": record["id"], "reason": reason, "line": line, "score": score}
-                                 for reason, line, score in record["removed"])
-            words = len(record["text"].split())
-            lengths.append({"status": entry["status"], "reason": entry["reason"], "words": words,
-                            "words_before": words + sum(len(line.split()) for _, line, _ in record["removed"])})
+    reports = clean / REPORTS / plan.run
+    line_reasons: Counter = Counter()
+    samples: dict[str, list[str]] = {}
+    # Removed lines go straight to their report file (a run of 100k pages
+    # removes millions): only their counts and a few samples stay in memory.
+    with atomic_writer(reports / "removed.jsonl") as removed_fh:
+        for shard_records, _ in shards:
+            for record in shard_records:
+                d = decided.get(record["id"], {})
+                entry = _manifest_record(record, d, plan.run)
+                why = entry["reason"] or ""
+                if why == VANISHED:
+                    vanished.add(record["source"].split("#")[0])
+                if why.startswith(UNREADABLE):
+                    unreadable[record["source"].split("#")[0]] = f"{record['source']} ({why.partition(': ')[2]})"
+                    old = manifest.get(record["id"])
+                    if old and old["status"] != REJECTED:
+                        continue  # the file did not change, it could not be read: its published version stays
+                if entry["status"] == KEPT:
+                    body = record["text"] + "\n"
+                    path = text_path(clean, record["id"])
+                    if not path.exists() or path.read_bytes() != body.encode("utf-8"):
+                        atomic_write(path, body)
+                    kept_by_path.setdefault(record["source"].split("#")[0], []).append(record["id"])
+                else:
+                    old = manifest.get(record["id"])
+                    if old and old.get("status") == KEPT:
+                        # A changed raw file whose new version is not kept: its old
+                        # text no longer matches the manifest.
+                        text_path(clean, record["id"]).unlink(missing_ok=True)
+                new_records.append(entry)
+                for reason, line, score in record["removed"]:
+                    removed_fh.write(dumps_jsonl([{"id": record["id"], "reason": reason, "line": line,
+                                                   "score": score}]).encode("utf-8"))
+                    line_reasons[reason] += 1
+                    report.add_sample(samples, reason, line)
+                words = len(record["text"].split())
+                lengths.append({"status": entry["status"], "reason": entry["reason"], "words": words,
+                                "words_before": words + sum(len(line.split()) for _, line, _ in record["removed"])})
     for entry in new_records:
         manifest.pop(entry["id"], None)
     ordered = list(manifest.values()) + sorted(new_records, key=lambda r: r["id"])
 
-    summary = _summary(plan, new_records, removed_lines)
+    summary = _summary(plan, new_records, line_reasons)
     summary["unreadable"] = sorted(unreadable.values())
-    reports = clean / REPORTS / plan.run
-    atomic_write(reports / "removed.jsonl", dumps_jsonl(removed_lines))
     clusters = _clusters(new_records)
     atomic_write(reports / "duplicates.jsonl", dumps_jsonl(clusters))
-    atomic_write(reports / "report.html", report.render(plan.run, summary, lengths, removed_lines, clusters))
+    atomic_write(reports / "report.html", report.render(plan.run, summary, lengths, line_reasons, samples, clusters))
     atomic_write(reports / "summary.json", json.dumps(summary, indent=2, sort_keys=True) + "\n")
-    atomic_write(clean / MANIFEST, dumps_jsonl(ordered))
+    with atomic_writer(clean / MANIFEST) as fh:
+        for entry in ordered:
+            fh.write(dumps_jsonl([entry]).encode("utf-8"))
 
     for f in plan.files:
         if f.path in vanished:
@@ -228,10 +237,9 @@ def _clusters(records: list[dict]) -> list[dict]:
     return [{"kept": k, "copies": sorted(v, key=lambda c: c["id"])} for k, v in sorted(clusters.items())]
 
 
-def _summary(plan: Plan, records: list[dict], removed_lines: list[dict]) -> dict:
+def _summary(plan: Plan, records: list[dict], lines: Counter) -> dict:
     status = Counter(r["status"] for r in records)
     rejected = Counter((r["reason"] or "").split(":")[0] for r in records if r["status"] == REJECTED)
-    lines = Counter(r["reason"] for r in removed_lines)
     return {"run": plan.run, "files": len(plan.files), "documents": len(records),
             "status": dict(sorted(status.items())), "rejected": dict(sorted(rejected.items())),
             "lines_removed": dict(sorted(lines.items()))}

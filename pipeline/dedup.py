@@ -165,6 +165,10 @@ def similarity(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     return inter / union, containment
 
 
+# Shingle sets kept for verifying candidates (recomputed from the text when dropped).
+_SHINGLE_CACHE = 20_000
+
+
 def deduplicate(batch: list[Candidate], index: DedupIndex, published_text: Callable[[str], str | None],
                 config: DedupConfig) -> list[Decision]:
     """Decide each document of ``batch`` against ``index`` (the published
@@ -176,6 +180,8 @@ def deduplicate(batch: list[Candidate], index: DedupIndex, published_text: Calla
 
     def shingles_of(doc_id: str) -> np.ndarray | None:
         if doc_id not in shingle_cache:
+            if len(shingle_cache) >= _SHINGLE_CACHE:  # bounded: a batch of 100k would hold them all
+                shingle_cache.clear()
             text = batch_text.get(doc_id)
             if text is None:
                 text = published_text(doc_id)
@@ -191,8 +197,9 @@ def deduplicate(batch: list[Candidate], index: DedupIndex, published_text: Calla
             decisions.append(Decision(cand.id, original, 1.0, "exact"))
             continue
         best: Decision | None = None
-        mine = shingles_of(cand.id)
-        for other in index.candidates(cand.fingerprint):
+        others = index.candidates(cand.fingerprint)
+        mine = shingles_of(cand.id) if others else None
+        for other in others:
             theirs = shingles_of(other)
             if theirs is None or mine is None:
                 continue

@@ -76,21 +76,25 @@ def length_histogram(before: list[int], after: list[int], chart_id: str) -> str:
             + legend + "".join(parts) + "</svg></section>")
 
 
-def render(run: str, summary: dict, records: list[dict], removed_lines: list[dict], clusters: list[dict],
-           seconds: float | None = None) -> str:
+def add_sample(samples: dict[str, list[str]], reason: str, line: str) -> None:
+    """Keep ``line`` as a sample of its removal reason (the first
+    ``SAMPLES_PER_REASON`` different lines of each)."""
+    bucket = samples.setdefault(reason, [])
+    if len(bucket) < SAMPLES_PER_REASON and line not in bucket:
+        bucket.append(line)
+
+
+def render(run: str, summary: dict, records: list[dict], reasons: Counter, samples: dict[str, list[str]],
+           clusters: list[dict], seconds: float | None = None) -> str:
     """The report page of one run. ``records``: per document its
-    ``status``, ``reason``, ``words_before`` (cleaning) and ``words``."""
+    ``status``, ``reason``, ``words_before`` (cleaning) and ``words``;
+    ``reasons``: removed lines per reason; ``samples``: a few of them per
+    reason (``add_sample``)."""
     status = summary.get("status", {})
     rejected = Counter((r.get("reason") or "").split(":")[0] for r in records if r.get("status") == "rejected")
-    reasons = Counter(line["reason"] for line in removed_lines)
     sizes = Counter(len(c["copies"]) + 1 for c in clusters)
     before = [r.get("words_before", 0) for r in records if r.get("words_before")]
     after = [r.get("words", 0) for r in records if r.get("status") == "kept"]
-    samples: dict[str, list[str]] = {}
-    for line in removed_lines:
-        bucket = samples.setdefault(line["reason"], [])
-        if len(bucket) < SAMPLES_PER_REASON and line["line"] not in bucket:
-            bucket.append(line["line"])
     took = f" in {seconds:.1f} s" if seconds else ""
     figures = "".join(f"<li><b>{_esc(v)}</b> {_esc(k)}</li>" for k, v in
                       [("documents", summary.get("documents", len(records)))] + sorted(status.items()))
