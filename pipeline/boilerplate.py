@@ -572,22 +572,19 @@ def apply_rules(lines: list[Line], config: CleanConfig = CleanConfig()) -> dict[
     return mark_structure(lines)
 
 
-# Cleaning passes before giving up on a fixed point (each pass that changes
-# the text removes or splits at least one line; two or three are the rule).
-MAX_PASSES = 8
-
-
 def clean_text(text: str, config: CleanConfig = CleanConfig(), *, title: str | None = None,
                recurring: frozenset[str] = frozenset(), model=None) -> CleanResult:
     """The article body of normalised text, with what was removed and why.
 
     Idempotent: the pass below judges a line by its neighbours, so a line
     kept beside chrome can look different once the chrome is gone. The
-    pass is repeated on its own output until nothing changes, so cleaning
-    a cleaned text changes nothing. Removed lines of every pass are
-    recorded; metadata found in an earlier pass wins."""
+    pass is repeated on its own output until nothing changes (at most
+    ``config.max_passes`` times; each pass that changes the text removes or
+    splits at least one line, and two or three passes are the rule), so
+    cleaning a cleaned text changes nothing. Removed lines of every pass
+    are recorded; metadata found in an earlier pass wins."""
     result = _clean_pass(text, config, title, recurring, model)
-    for _ in range(MAX_PASSES - 1):
+    for _ in range(config.max_passes - 1):
         again = _clean_pass(result.text, config, title, recurring, model)
         if again.text == result.text:
             break

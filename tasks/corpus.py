@@ -70,6 +70,9 @@ class CorpusParams(luigi.Task):
     doc_time_limit = luigi.FloatParameter(default=CleanConfig.doc_time_limit,
                                           description="seconds one document may take to extract and clean "
                                                       "before it is rejected as timeout (0: no limit)")
+    max_passes = luigi.IntParameter(default=CleanConfig.max_passes,
+                                    description="cleaning passes until the text no longer changes (idempotent); "
+                                                "1: one pass, about a quarter less cleaning time, not idempotent")
     max_doc_bytes = luigi.IntParameter(default=ReadConfig.max_doc_bytes,
                                        description="larger documents (after gunzip) are rejected as too_large")
 
@@ -78,7 +81,7 @@ class CorpusParams(luigi.Task):
                 CleanConfig(html_bias=self.html_bias, html_cleaning=self.html_cleaning, drop_captions=self.drop_captions, min_words=self.min_words,
                             max_spam_share=self.max_spam_share, line_threshold=self.line_threshold,
                             smoothing=self.smoothing, recurring_min_docs=self.recurring_min_docs,
-                            doc_time_limit=self.doc_time_limit),
+                            doc_time_limit=self.doc_time_limit, max_passes=self.max_passes),
                 DedupConfig(threshold=self.dedup_threshold, containment=self.dedup_containment,
                             shingle_size=self.shingle_size, num_perm=self.num_perm))
 

@@ -133,10 +133,28 @@ def test_missing_raw_folder_fails_with_non_zero_exit(tmp_path):
 
 
 def test_bad_parameter_fails_with_non_zero_exit(sample_raw, tmp_path):
-    result = run_luigi(sample_raw, tmp_path / "clean", "--dedup-threshold", "3")
-    assert result.returncode == 35
-    assert "ERROR: CleanCorpus cannot run: dedup threshold must be in (0, 1]" in result.stderr
-    assert "Traceback" not in result.stderr
+    for args, message in ((("--dedup-threshold", "3"), "dedup threshold must be in (0, 1]"),
+                          (("--max-passes", "0"), "max_passes must be >= 1")):
+        result = run_luigi(sample_raw, tmp_path / "clean", *args)
+        assert result.returncode == 35
+        assert f"ERROR: CleanCorpus cannot run: {message}" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_one_cleaning_pass_when_asked(tmp_path):
+    """A page whose stray "0" survives the first pass beside chrome and goes
+    in the second: --max-passes 1 keeps it, the default does not."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    sentence = "Opening hours will be cut at four of them, saving about £210,000 a year, the committee said."
+    (raw / "page.txt").write_text("\n".join(["Home", sentence, "0", "Menu", sentence]), encoding="utf-8")
+    texts = {}
+    for passes in ("1", "8"):
+        clean = tmp_path / f"clean-{passes}"
+        assert run_luigi(raw, clean, "--max-passes", passes, "--min-words", "5").returncode == 0
+        texts[passes] = (clean / "page.txt").read_text(encoding="utf-8")
+    assert texts["1"] == f"{sentence}\n\n0\n"
+    assert texts["8"] == f"{sentence}\n"
 
 
 def test_runs_from_any_folder_with_the_installed_defaults(sample_raw, tmp_path):
