@@ -8,8 +8,9 @@ KEPT = "kept"
 DUPLICATE = "duplicate"
 REJECTED = "rejected"
 
-# Rejection reasons of raw files that could not be read this time: never
-# entered in the ledger, so they are read again once they can be.
+# Rejection reasons of raw files that could not be read this time, so not
+# recorded as read: a vanished file is left out of the ledger, an unreadable
+# one gets a marker instead of a hash; both are read once they can be.
 VANISHED = "vanished"  # deleted between planning and reading
 UNREADABLE = "unreadable"  # "unreadable: Permission denied" and other errors of the file system
 
