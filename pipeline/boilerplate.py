@@ -358,6 +358,11 @@ def is_paragraph(line: Line) -> bool:
     return line.words >= SENTENCE_PARAGRAPH_WORDS and bool(_TERMINAL.search(line.text))
 
 
+def _is_prose(line: Line) -> bool:
+    """A paragraph that ends like a sentence."""
+    return is_paragraph(line) and bool(_TERMINAL.search(line.text))
+
+
 def is_sentence(line: Line) -> bool:
     return line.words >= SHORT_SENTENCE_WORDS and bool(_TERMINAL.search(line.text))
 
@@ -626,11 +631,15 @@ def _clean_pass(text: str, config: CleanConfig, title: str | None, recurring: fr
                 line.reason = rule.reason
             elif not k:
                 line.reason = rule.reason or chrome_category(line.text, line.words) or "model"
-    if not any(line.kept for line in lines):
-        # The model alone never empties a text: paragraphs only it removed
-        # stay (an article of one paragraph has no neighbours to vouch for it).
+    if not any(line.kept and _is_prose(line) for line in lines):
+        # The model alone never empties a text, nor takes its last prose:
+        # paragraphs only it removed stay when nothing is kept, and those
+        # that end like sentences when nothing kept does (an article of one
+        # paragraph has no neighbours to vouch for it; a short article beside
+        # long teaser lists can look like one of them).
+        empty = not any(line.kept for line in lines)
         for line in lines:
-            if line.reason == "model" and is_paragraph(line):
+            if line.reason == "model" and (_is_prose(line) or empty and is_paragraph(line)):
                 line.reason = None
     _drop_found_title(lines, metadata.get("title"))
     mark_repeats(lines)

@@ -150,3 +150,27 @@ def test_evenly_filled_lines_that_end_sentences_are_left_as_they_are():
     from pipeline.boilerplate import unwrap
     lines = [f"Sentence number {i:04d} of an evenly filled page ends right here." for i in range(3000)]
     assert unwrap(lines) == lines
+
+
+class _TeaserLovingModel:
+    """A line model that is sure of long lines without a full stop (teaser
+    lists) and doubts everything else: the shape of the mistake the rule
+    below guards against, made on purpose."""
+    threshold_keep, smoothing = 0.5, 0.0
+
+    def predict(self, features, texts):
+        return np.array([0.9 if len(t.split()) > 15 and not t.endswith(".") else 0.1 for t in texts],
+                        dtype=np.float32)
+
+
+def test_the_model_alone_never_takes_the_last_prose_of_a_text():
+    teaser = ("Top Design Agencies Worldwide 2026 Booking Forms That Convert Best Layouts for Small Firms Why "
+              "Your Website Is Not Converting and How to Fix It Service Pages That Rank in Search")
+    article = ["Spanish film The Sea Inside was named best picture at the festival on Sunday, its jury said.",
+               "Its star also won best actor, and the festival gave its ticket profits to a relief fund this year."]
+    result = clean_text("\n\n".join(article + [teaser]), model=_TeaserLovingModel())
+    assert all(paragraph in result.text for paragraph in article)
+    # When the model keeps other prose (a long paragraph ending in "!"), its word stands.
+    kept = "The festival also said that next year it would show twice as many films from the region as ever before!"
+    result = clean_text("\n\n".join(article + [teaser, kept]), model=_TeaserLovingModel())
+    assert kept in result.text and not any(paragraph in result.text for paragraph in article)
