@@ -160,14 +160,16 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
                         # text no longer matches the manifest.
                         text_path(clean, record["id"]).unlink(missing_ok=True)
                 new_records.append(entry)
+                words = len(record["text"].split())
+                words_before = words
                 for reason, line, score in record["removed"]:
                     removed_fh.write(dumps_jsonl([{"id": record["id"], "reason": reason, "line": line,
                                                    "score": score}]).encode("utf-8"))
                     line_reasons[reason] += 1
                     report.add_sample(samples, reason, line)
-                words = len(record["text"].split())
+                    words_before += len(line.split())
                 lengths.append({"status": entry["status"], "reason": entry["reason"], "words": words,
-                                "words_before": words + sum(len(line.split()) for _, line, _ in record["removed"])})
+                                "words_before": words_before})
     for entry in new_records:
         manifest.pop(entry["id"], None)
     ordered = list(manifest.values()) + sorted(new_records, key=lambda r: r["id"])

@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from conftest import run_luigi
+from conftest import as_other_user, run_luigi
 
 ARTICLE = ("The harbour authority said on Monday that dredging of the main channel would begin in April and take "
            "about six weeks, during which larger vessels would have to wait for high tide at the outer anchorage. "
@@ -122,32 +122,19 @@ def _luigi_as_another_user(base: Path, *args: str) -> tuple[int, str]:
                  "luigi.lock", "pipeline.batch", "pipeline.report", "pipeline.linemodel", "pipeline.spam"):
         importlib.import_module(name)
     err = base / f"stderr-{len(list(base.glob('stderr-*')))}.txt"
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        code = 99
+
+    def run() -> int:
+        os.chdir(base)
+        os.dup2(os.open(err, os.O_WRONLY | os.O_CREAT, 0o644), 2)
+        sys.stderr = os.fdopen(2, "w", buffering=1)
         try:
-            os.close(read_end)
-            os.setgroups([])
-            os.setgid(65534)
-            os.setuid(65534)
-            os.chdir(base)
-            fd = os.open(err, os.O_WRONLY | os.O_CREAT, 0o644)
-            os.dup2(fd, 2)
-            sys.stderr = os.fdopen(2, "w", buffering=1)
-            try:
-                luigi.retcodes.run_with_retcodes(["--module", "tasks", "CleanCorpus", *args,
-                                                  "--lock-pid-dir", str(base / "pids")])
-                code = 0
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else 1
-        finally:
-            os.write(write_end, str(code).encode())
-            os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as fh:
-        code = int(fh.read() or b"98")
-    os.waitpid(pid, 0)
+            luigi.retcodes.run_with_retcodes(["--module", "tasks", "CleanCorpus", *args,
+                                              "--lock-pid-dir", str(base / "pids")])
+        except SystemExit as exc:
+            return exc.code if isinstance(exc.code, int) else 1
+        return 0
+
+    code = as_other_user(run)
     return code, err.read_text(encoding="utf-8")
 
 

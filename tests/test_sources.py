@@ -5,6 +5,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from conftest import as_other_user
 from pipeline.config import ReadConfig
 from pipeline.sources import discover, read_source, split_name
 
@@ -89,28 +90,6 @@ def test_vanished_file_is_a_rejection(tmp_path):
     assert doc.rejected and doc.reason == "vanished"
 
 
-def _as_other_user(fn):
-    """Run ``fn`` in a forked child that gave up root (uid/gid 65534), so
-    file permissions apply even when the tests run as root; its return
-    value comes back through a pipe."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into pytest
-        try:
-            os.close(read_end)
-            os.setgroups([])
-            os.setgid(65534)
-            os.setuid(65534)
-            os.write(write_end, json.dumps(fn()).encode())
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as fh:
-        data = fh.read()
-    os.waitpid(pid, 0)
-    return json.loads(data)
-
-
 def test_unreadable_file_is_a_rejection_with_the_reason():
     # A folder every user can reach (pytest's own tmp folders are private to root).
     base = Path(tempfile.mkdtemp(prefix="unreadable-"))
@@ -129,7 +108,7 @@ def test_unreadable_file_is_a_rejection_with_the_reason():
             return [(doc.source, doc.reason if doc.rejected else "read")
                     for rel in ("locked.txt", "open.txt", "feed.jsonl") for doc in read_source(raw, rel, rel)]
 
-        rows = _as_other_user(read_all) if os.getuid() == 0 else read_all()
+        rows = as_other_user(read_all) if os.getuid() == 0 else read_all()
     finally:
         shutil.rmtree(base)
     assert rows == [["locked.txt", "unreadable: Permission denied"], ["open.txt", "read"],
