@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test eval train bench clean-output
+.PHONY: install run test eval train bench bench-datatrove-env clean-output
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,11 +37,21 @@ train: install
 	$(BIN)/python -m bench.spam_eval
 
 # Benchmarks on corpora built from ../shared (figures in README).
-bench: install
+bench: install bench-datatrove-env
 	$(BIN)/python -m pip install --quiet -e '.[redis]'
-	$(BIN)/python -m bench.throughput --docs 10000 --html
+	$(BIN)/python -m bench.throughput --docs 10000 --html --datatrove-python $(DATATROVE_VENV)/bin/python
 	$(BIN)/python -m bench.dedup_bench
 	$(BIN)/python -m bench.clean_speed
+
+# datatrove, for the throughput benchmark's side-by-side figure, in a venv of
+# its own: its processing extra pins trafilatura < 1.12, this project needs 2.x.
+DATATROVE_VENV ?= .venv-datatrove
+bench-datatrove-env: $(DATATROVE_VENV)/.installed
+
+$(DATATROVE_VENV)/.installed:
+	$(PYTHON) -m venv $(DATATROVE_VENV)
+	$(DATATROVE_VENV)/bin/python -m pip install --quiet 'datatrove[processing]==0.10.1' 'orjson>=3.9' 'spacy>=3.7,<4'
+	touch $@
 
 clean-output:
 	rm -rf clean && mkdir clean && touch clean/.gitkeep

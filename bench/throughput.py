@@ -16,8 +16,10 @@ memory. In the same run, on the same files as the full run:
 - the 30-line loop: read, ``ftfy.fix_text``, word 5-gram MinHash (128
   permutations, ``update_batch``), MinHashLSH 0.8 query-then-insert, write
   (hashing in 2 processes, the index in the parent);
-- datatrove's FineWeb-style pipeline, if ``datatrove`` is installed (it is
-  not a dependency; otherwise the line says so).
+- datatrove's FineWeb-style pipeline (``bench/datatrove_fineweb.py``),
+  with ``--datatrove-python``: the interpreter of a separate venv that has
+  datatrove (``make bench-datatrove-env``; it is not a dependency of this
+  project, and its processing extra pins an old trafilatura).
 
 HTML mode (``--html``): every page of the shared extraction benchmarks as an
 ``.html`` file, the pipeline against trafilatura's extraction alone (the
@@ -167,6 +169,24 @@ def thirty_line_loop(files: list[Path], out: Path) -> float:
     return time.perf_counter() - t0
 
 
+# ---------------------------------------------------------------- datatrove
+
+
+def run_datatrove(python: Path, raw: Path, files: list[Path], work: Path) -> dict:
+    """datatrove's FineWeb-style pipeline (bench/datatrove_fineweb.py) on
+    ``files`` under ``python``, the interpreter of the venv that has datatrove."""
+    if not python.exists():
+        sys.exit(f"{python} does not exist: make bench-datatrove-env creates it")
+    work.mkdir(parents=True, exist_ok=True)
+    listed = work / "files.txt"
+    listed.write_text("".join(f"{f.relative_to(raw)}\n" for f in files), encoding="utf-8")
+    proc = subprocess.run([str(python), str(ROOT / "bench" / "datatrove_fineweb.py"), str(raw), str(work),
+                           "--tasks", "2", "--files", str(listed)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"datatrove failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 # ---------------------------------------------------------------- HTML
 
 
@@ -212,6 +232,8 @@ def main() -> None:
     ap.add_argument("--incremental", type=float, default=0.01,
                     help="share of new documents added after the full run is published (0: skip)")
     ap.add_argument("--no-loop", action="store_true", help="skip the 30-line loop")
+    ap.add_argument("--datatrove-python", help="interpreter of a venv with datatrove (make bench-datatrove-env): "
+                    "runs its FineWeb-style pipeline on the same files")
     args = ap.parse_args()
     require_shared()
     from bench.planted import generate
@@ -252,11 +274,13 @@ def main() -> None:
             loop = thirty_line_loop(files, work / "loop-out")
             print(f"  30-line loop, 2 processes: {loop:.1f} s, {len(files) / loop:.0f} docs/s; "
                   f"pipeline / loop = {seconds / loop:.2f}x the time")
-        try:
-            import datatrove  # noqa: F401
-            print("  datatrove: installed, but its pipeline is not wired into this benchmark yet")
-        except ImportError:
-            print("  datatrove: not installed (optional; pip install datatrove to compare)")
+        if args.datatrove_python:
+            dt = run_datatrove(Path(args.datatrove_python), raw, files, work / "datatrove")
+            print(f"  datatrove FineWeb-style, 2 tasks: {dt['seconds']:.1f} s, {len(files) / dt['seconds']:.0f} docs/s "
+                  f"({dt['kept']} of {dt['documents']} kept); stages {_fmt(dt['stages'])}; "
+                  f"pipeline / datatrove = {seconds / dt['seconds']:.2f}x the time")
+        else:
+            print("  datatrove: skipped (make bench-datatrove-env, then --datatrove-python .venv-datatrove/bin/python)")
         if args.html:
             html_mode(work)
     finally:
