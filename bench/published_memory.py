@@ -49,6 +49,10 @@ def pad(clean: Path, count: int, seed: int = 0) -> None:
                                                   in enumerate(zip(ids, sigs))], [], num_perm)
     state.segments.insert(0, "padded")
     state.save(clean)
+    # What the last run over that corpus leaves behind: the published index packed on disk.
+    from pipeline.config import DedupConfig
+    from pipeline.corpus import load_index
+    load_index(clean, state, DedupConfig(**{k: state.index_key[k] for k in ("shingle_size", "num_perm")}))
     assert (clean / STATE).is_dir()
 
 

@@ -125,7 +125,7 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
     clean = Path(clean_dir)
     state = State.load(clean)
     decided = {d["id"]: d for d in decisions}
-    manifest = read_manifest(clean)
+    manifest = read_manifest(clean, only=decided.keys())  # the run's earlier records: memory of the batch
     new_records, kept_by_path, lengths = [], {}, []
     vanished: set[str] = set()  # left out of the ledger: seen again if they come back
     unreadable: dict[str, str] = {}  # raw file -> "path (why)"
@@ -170,9 +170,7 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
                     words_before += len(line.split())
                 lengths.append({"status": entry["status"], "reason": entry["reason"], "words": words,
                                 "words_before": words_before})
-    for entry in new_records:
-        manifest.pop(entry["id"], None)
-    ordered = list(manifest.values()) + sorted(new_records, key=lambda r: r["id"])
+    new_records.sort(key=lambda r: r["id"])
 
     summary = _summary(plan, new_records, line_reasons)
     summary["unreadable"] = sorted(unreadable.values())
@@ -180,8 +178,16 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
     atomic_write(reports / "duplicates.jsonl", dumps_jsonl(clusters))
     atomic_write(reports / "report.html", report.render(plan.run, summary, lengths, line_reasons, samples, clusters))
     atomic_write(reports / "summary.json", json.dumps(summary, indent=2, sort_keys=True) + "\n")
+    # The manifest is rewritten as a stream: earlier records in their order,
+    # less those the run replaces, then the run's.
+    replaced = {entry["id"] for entry in new_records}
     with atomic_writer(clean / MANIFEST) as fh:
-        for entry in ordered:
+        if (clean / MANIFEST).exists():
+            with open(clean / MANIFEST, "rb") as old_fh:
+                for line in old_fh:
+                    if line.strip() and json.loads(line)["id"] not in replaced:
+                        fh.write(line if line.endswith(b"\n") else line + b"\n")
+        for entry in new_records:
             fh.write(dumps_jsonl([entry]).encode("utf-8"))
 
     for f in plan.files:

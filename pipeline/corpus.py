@@ -26,7 +26,7 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ import numpy as np
 
 from .config import DedupConfig
 from .dedup import DedupIndex, Fingerprint
+from .packed_index import DiskIndex, open_packed
 from .document import UNREADABLE
 from .sources import SourceFile, content_hash, discover, split_name
 
@@ -316,32 +317,32 @@ def read_segments(clean_dir: str | os.PathLike, runs: list[str]
 def load_index(clean_dir: str | os.PathLike, state: State, config: DedupConfig,
                redis_url: str | None = None) -> DedupIndex:
     """The index of everything published, from the live segments: no text
-    is read or hashed again. With ``redis_url`` the published index lives in
-    Redis (``shared_index.py``) and only the segments it lacks are read."""
+    is read or hashed again. The published part is memory-mapped from its
+    packed form on disk (``packed_index.py``), extended with the segments
+    published since it was made. With ``redis_url`` it lives in Redis
+    (``shared_index.py``) instead, and only the segments Redis lacks are read."""
     state.check_index(config)
     if redis_url:
         from .shared_index import RedisIndex, namespace
         index = RedisIndex(config, redis_url, namespace(clean_dir, config))
         index.sync(lambda runs: read_segments(clean_dir, runs), list(state.segments))
         return index
-    live: dict[str, Fingerprint] = {}
-    for _, removed, kept in read_segments(clean_dir, state.segments):
-        for doc_id in removed:
-            live.pop(doc_id, None)
-        live.update(kept)
-    index = DedupIndex(config)
-    index.add_many(live.items())
+    index = DiskIndex(config, None)
+    index.packed = open_packed(Path(clean_dir) / STATE, list(state.segments), index,
+                               lambda runs: read_segments(clean_dir, runs))
     return index
 
 
 # ---------------------------------------------------------------- the manifest
 
 
-def read_manifest(clean_dir: str | os.PathLike) -> dict[str, dict]:
+def read_manifest(clean_dir: str | os.PathLike, only: Collection[str] | None = None) -> dict[str, dict]:
+    """The manifest's records by id; with ``only``, just those ids (read
+    as a stream, so memory follows ``only``, not the manifest)."""
     path = Path(clean_dir) / MANIFEST
     if not path.exists():
         return {}
-    return {r["id"]: r for r in read_jsonl(path)}
+    return {r["id"]: r for r in read_jsonl(path) if only is None or r["id"] in only}
 
 
 def text_path(clean_dir: str | os.PathLike, doc_id: str) -> Path:

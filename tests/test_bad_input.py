@@ -119,7 +119,7 @@ def _luigi_as_another_user(base: Path, *args: str) -> tuple[int, str]:
     # Imported before the child loses access to the interpreter's own files
     # (they may sit in root's home): what a run imports on demand.
     for name in ("multiprocessing.queues", "multiprocessing.synchronize", "multiprocessing.connection",
-                 "luigi.lock", "pipeline.batch", "pipeline.report", "pipeline.linemodel", "pipeline.spam"):
+                 "luigi.lock", "mmap", "pipeline.batch", "pipeline.report", "pipeline.linemodel", "pipeline.spam"):
         importlib.import_module(name)
     err = base / f"stderr-{len(list(base.glob('stderr-*')))}.txt"
 
