@@ -4,20 +4,22 @@
 
 A real clean folder is made by running the pipeline on a small planted
 corpus (bench/planted.py); then, for each ``--published`` size, a copy of
-it is padded with that many published articles that only exist in the
-state (ledger entries, manifest records, an index segment of random
-signatures: what a run over a large corpus leaves behind), ``--new``
-documents are added to raw/, and the Luigi command runs on them. Printed:
+it is padded with that many published articles: ledger entries, manifest
+records, an index segment of random signatures, packed (what a run over a
+large corpus leaves behind), and an empty raw file each under raw/padded/
+(listed by every run, found unchanged). Then ``--new`` documents are added
+to raw/ and the Luigi command runs on them. Printed:
 the run's wall time and the peak memory of its process tree, and the bytes
 of peak memory per published article between the sizes. Building a real
 corpus of that size would take hours; the padded articles cost the run
 what real ones do (they are listed, loaded and rewritten the same way),
-except that no new document resembles them.
+except that no new document resembles them and their texts are not there.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -28,8 +30,10 @@ from bench.shared import require_shared
 from bench.throughput import run_pipeline
 
 
-def pad(clean: Path, count: int, seed: int = 0) -> None:
-    """Add ``count`` published articles to the clean folder's state."""
+def pad(clean: Path, count: int, seed: int = 0, raw: Path | None = None) -> None:
+    """Add ``count`` published articles to the clean folder's state (and,
+    with ``raw``, their raw files, empty, under raw/padded/: every run lists
+    them and finds them unchanged)."""
     from pipeline.corpus import MANIFEST, STATE, State, write_segment, segment_path
     from pipeline.dedup import Fingerprint
     state = State.load(clean)
@@ -41,14 +45,19 @@ def pad(clean: Path, count: int, seed: int = 0) -> None:
         for doc_id in ids:
             fh.write(json.dumps(dict(template, id=doc_id, source=f"{doc_id}.txt", path=f"{doc_id}.txt",
                                      sha256=f"{rng.integers(1 << 62):064x}", run="padded"), sort_keys=True) + "\n")
-    for doc_id in ids:
-        state.ledger[f"{doc_id}.txt"] = {"size": 4000, "mtime_ns": 1, "hash": f"{rng.integers(1 << 62):032x}",
-                                         "id": doc_id, "kept": [doc_id]}
+    ledger = {f"{doc_id}.txt": {"size": 0, "mtime_ns": 1, "hash": f"{rng.integers(1 << 62):032x}",
+                                "id": doc_id, "kept": [doc_id]} for doc_id in ids}
+    if raw is not None:
+        (raw / "padded").mkdir(parents=True, exist_ok=True)
+        for name in ledger:
+            with open(raw / name, "wb"):
+                pass
+            os.utime(raw / name, ns=(1, 1))
     sigs = rng.integers(0, 1 << 32, size=(count, num_perm), dtype=np.uint32)
     write_segment(segment_path(clean, "padded"), [(d, Fingerprint(f"{i:040x}", s)) for i, (d, s)
                                                   in enumerate(zip(ids, sigs))], [], num_perm)
     state.segments.insert(0, "padded")
-    state.save(clean)
+    state.save(clean, ledger_updates=ledger, name="padded")
     # What the last run over that corpus leaves behind: the published index packed on disk.
     from pipeline.config import DedupConfig
     from pipeline.corpus import load_index
@@ -80,9 +89,9 @@ def main() -> None:
         for count in args.published:
             clean = work / f"clean-{count}"
             shutil.copytree(work / "base-clean", clean)
-            pad(clean, count)
             run_raw = work / f"raw-{count}"
             shutil.copytree(raw, run_raw)
+            pad(clean, count, raw=run_raw)
             for f in later:
                 shutil.copy(aside / f.name, run_raw / f.name)
             seconds, peak, stages = run_pipeline(run_raw, clean, work)

@@ -98,7 +98,8 @@ def decide(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nda
                 candidates.append(Candidate(record["id"], record["text"], fp, record["metadata"].get("date")))
     # Earlier versions of changed raw files leave the index before the run is
     # compared with it: a file is never a duplicate of its own old version.
-    replaced = sorted({i for f in plan.files for i in state.ledger.get(f.path, {}).get("kept", [])})
+    known = state.ledger.select(f.path for f in plan.files)
+    replaced = sorted({i for f in plan.files for i in known.get(f.path, {}).get("kept", [])})
     for doc_id in replaced:
         index.remove(doc_id)
     decisions = {d.id: d for d in deduplicate(candidates, index, lambda i: published_text(clean_dir, i),
@@ -190,6 +191,8 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
         for entry in new_records:
             fh.write(dumps_jsonl([entry]).encode("utf-8"))
 
+    known = state.ledger.select(f.path for f in plan.files)
+    updates = {}
     for f in plan.files:
         if f.path in vanished:
             continue  # gone while the run read it: seen again if it comes back
@@ -198,15 +201,15 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
             # The planner's marker for a hash (also when the file became
             # unreadable after planning): tried again every run, read once it can be.
             digest = f.hash if f.hash.startswith(UNREADABLE) else f"{UNREADABLE}:"
-            if f.path in state.ledger:
-                kept = state.ledger[f.path]["kept"]  # its published version stays
-        state.ledger[f.path] = {"size": f.size, "mtime_ns": f.mtime_ns, "hash": digest, "id": f.id, "kept": kept}
+            if f.path in known:
+                kept = known[f.path]["kept"]  # its published version stays
+        updates[f.path] = {"size": f.size, "mtime_ns": f.mtime_ns, "hash": digest, "id": f.id, "kept": kept}
     state.index_key = dedup_config.index_key()
     if plan.run not in state.segments:
         state.segments.append(plan.run)
     state.runs = [r for r in state.runs if r["run"] != plan.run] + [
         {"run": plan.run, "documents": summary["documents"], "kept": summary["status"].get(KEPT, 0)}]
-    state.save(clean)
+    state.save(clean, ledger_updates=updates, name=plan.run)
     return summary
 
 

@@ -7,7 +7,8 @@ Layout (the corpus and its state move together)::
       manifest.jsonl            one record per raw document ever seen
       reports/<run>/            summary.json, removed.jsonl, duplicates.jsonl
       .state/
-        state.json              ledger of processed raw files, index segments, runs
+        state.json              index segments, runs, and which ledger file is current
+        ledger/<run>.jsonl      the raw files done, sorted by path
         batches/<run>/          plan, shard outputs and dedup decisions of a run
         index/<run>.npz         signatures of the articles a run kept
 
@@ -26,7 +27,7 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,16 +36,16 @@ import numpy as np
 
 from .config import DedupConfig
 from .dedup import DedupIndex, Fingerprint
-from .packed_index import DiskIndex, open_packed
+from .packed_index import DiskIndex, id_hash, open_packed
 from .document import UNREADABLE
-from .sources import SourceFile, content_hash, discover, split_name
+from .sources import SourceFile, content_hash, iter_sources, split_name
 
 log = logging.getLogger(__name__)
 
 STATE = ".state"
 MANIFEST = "manifest.jsonl"
 REPORTS = "reports"
-STATE_VERSION = 1
+STATE_VERSION = 2  # 1: the ledger inside state.json (still read)
 
 
 def _current_umask() -> int:
@@ -105,13 +106,17 @@ def remove_stale_temporaries(clean_dir: str | os.PathLike) -> int:
     """Delete temporary files a killed run left in the clean folder. Call
     it holding ``state_lock``: only a publishing run writes there."""
     removed = 0
-    for dirpath, dirnames, filenames in os.walk(clean_dir):
-        if Path(dirpath) == Path(clean_dir) / STATE:
-            dirnames[:] = [d for d in dirnames if d != "batches"]  # Luigi's own targets live there
-        for name in filenames:
-            if _STALE_TEMP.match(name):
-                os.unlink(os.path.join(dirpath, name))
-                removed += 1
+    folders = [Path(clean_dir)]
+    skip = Path(clean_dir) / STATE / "batches"  # Luigi's own targets live there
+    while folders:  # scandir streams: the clean folder holds one file per article
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if Path(entry.path) != skip:
+                        folders.append(Path(entry.path))
+                elif _STALE_TEMP.match(entry.name):
+                    os.unlink(entry.path)
+                    removed += 1
     return removed
 
 
@@ -129,12 +134,69 @@ def read_jsonl(path: str | os.PathLike) -> Iterator[dict]:
 # ---------------------------------------------------------------- state
 
 
+class Ledger:
+    """The raw files that are done: one JSON line per raw path (size,
+    mtime_ns, content hash, id, the ids it published), sorted by path, in
+    ``.state/ledger/<run>.jsonl``. It is read as a stream, never held whole:
+    planning walks it beside the sorted listing of raw/, deciding and
+    publishing pick out the entries of the run's files, and publishing
+    writes the next version by merging the run's entries in."""
+
+    def __init__(self, path: Path | None = None, entries: dict[str, dict[str, Any]] | None = None) -> None:
+        self.path = path
+        self.entries = entries  # held in memory: a state of version 1, or one made in a test
+
+    def __iter__(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(path, entry), sorted by path."""
+        if self.entries is not None:
+            yield from sorted(self.entries.items())
+        elif self.path is not None:
+            for record in read_jsonl(self.path):
+                yield record.pop("path"), record
+
+    def __contains__(self, path: str) -> bool:
+        return path in self.select([path])
+
+    def select(self, paths: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The entries of ``paths`` (those the ledger has)."""
+        wanted = set(paths)
+        return {p: e for p, e in self if p in wanted}
+
+    def id_hashes(self) -> np.ndarray:
+        """Sorted 64-bit hashes of every id the ledger has given out."""
+        return np.sort(id_hash(e["id"] for _, e in self))
+
+    def write_merged(self, path: Path, updates: dict[str, dict[str, Any]]) -> None:
+        """This ledger with ``updates`` (path -> entry) merged in, to ``path``."""
+        pending = sorted(updates.items())
+        at = 0
+        with atomic_writer(path) as fh:
+            def put(p: str, entry: dict[str, Any]) -> None:
+                fh.write((json.dumps({"path": p, **entry}, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
+            for p, entry in self:
+                while at < len(pending) and pending[at][0] < p:
+                    put(*pending[at])
+                    at += 1
+                if at < len(pending) and pending[at][0] == p:
+                    put(*pending[at])
+                    at += 1
+                else:
+                    put(p, entry)
+            for p, entry in pending[at:]:
+                put(p, entry)
+
+
 @dataclass
 class State:
-    ledger: dict[str, dict[str, Any]] = field(default_factory=dict)  # raw path -> size, mtime_ns, hash, id, kept
+    ledger: Ledger = field(default_factory=Ledger)
     segments: list[str] = field(default_factory=list)  # runs whose index segment is live, in order
     index_key: dict[str, Any] | None = None
     runs: list[dict[str, Any]] = field(default_factory=list)
+    ledger_file: str | None = None  # under .state/
+
+    def __post_init__(self) -> None:
+        if isinstance(self.ledger, dict):
+            self.ledger = Ledger(entries=self.ledger)
 
     @classmethod
     def load(cls, clean_dir: str | os.PathLike) -> "State":
@@ -145,14 +207,32 @@ class State:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise StateError(f"cannot read {path}: {exc}") from None
-        if data.get("version") != STATE_VERSION:
-            raise StateError(f"{path} has state version {data.get('version')!r}; this pipeline reads {STATE_VERSION}")
-        return cls(ledger=data["ledger"], segments=data["segments"], index_key=data["index_key"], runs=data["runs"])
+        version = data.get("version")
+        if version == 1:  # the ledger inside state.json: moved to its own file when next saved
+            ledger = Ledger(entries=data["ledger"])
+        elif version == STATE_VERSION:
+            ledger = Ledger(Path(clean_dir) / STATE / data["ledger"]) if data["ledger"] else Ledger()
+        else:
+            raise StateError(f"{path} has state version {version!r}; this pipeline reads {STATE_VERSION}")
+        return cls(ledger=ledger, segments=data["segments"], index_key=data["index_key"], runs=data["runs"],
+                   ledger_file=data.get("ledger") if version == STATE_VERSION else None)
 
-    def save(self, clean_dir: str | os.PathLike) -> None:
-        data = {"version": STATE_VERSION, "ledger": self.ledger, "segments": self.segments,
+    def save(self, clean_dir: str | os.PathLike, ledger_updates: dict[str, dict[str, Any]] | None = None,
+             name: str = "ledger") -> None:
+        """Commit the state: the ledger with ``ledger_updates`` merged in is
+        written to ``.state/ledger/<name>.jsonl`` first, then ``state.json``
+        names it (the commit point); earlier ledger files are then deleted."""
+        state_dir = Path(clean_dir) / STATE
+        if ledger_updates or self.ledger.entries is not None:
+            self.ledger_file = f"ledger/{name}.jsonl"
+            self.ledger.write_merged(state_dir / self.ledger_file, ledger_updates or {})
+            self.ledger = Ledger(state_dir / self.ledger_file)
+        data = {"version": STATE_VERSION, "ledger": self.ledger_file, "segments": self.segments,
                 "index_key": self.index_key, "runs": self.runs}
-        atomic_write(Path(clean_dir) / STATE / "state.json", json.dumps(data, sort_keys=True, indent=0))
+        atomic_write(state_dir / "state.json", json.dumps(data, sort_keys=True, indent=0))
+        for old in (state_dir / "ledger").glob("*.jsonl") if (state_dir / "ledger").is_dir() else ():
+            if f"ledger/{old.name}" != self.ledger_file:
+                old.unlink(missing_ok=True)
 
     def check_index(self, config: DedupConfig) -> None:
         if self.index_key is not None and self.index_key != config.index_key():
@@ -203,10 +283,22 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
     planning again after a crash finds the same run and its finished parts.
     """
     state = state if state is not None else State.load(clean_dir)
-    taken = {entry["id"]: path for path, entry in state.ledger.items()}
+    given = state.ledger.id_hashes()  # ids of the ledger, hashed: 8 bytes per published file
+    taken: set[str] = set()  # ids given out by this plan
+
+    def is_taken(doc_id: str) -> bool:
+        if doc_id in taken:
+            return True
+        at = int(np.searchsorted(given, id_hash([doc_id])[0]))
+        return at < len(given) and given[at] == id_hash([doc_id])[0]
+
     todo: list[PlannedFile] = []
-    for src in discover(raw_dir):
-        known = state.ledger.get(src.path)
+    ledger = iter(state.ledger)  # sorted by path, as the listing of raw/ is: walked side by side
+    entry = next(ledger, None)
+    for src in iter_sources(raw_dir):
+        while entry is not None and entry[0] < src.path:
+            entry = next(ledger, None)
+        known = entry[1] if entry is not None and entry[0] == src.path else None
         if known and known["size"] == src.size and known["mtime_ns"] == src.mtime_ns \
                 and not known["hash"].startswith(UNREADABLE):
             continue
@@ -223,8 +315,8 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
                 log.warning("cannot read %s: %s", src.path, exc.strerror or exc)
         if known and known["hash"] == digest:
             continue  # unchanged, or still unreadable and already reported
-        doc_id = known["id"] if known else _free_id(src, taken)
-        taken[doc_id] = src.path
+        doc_id = known["id"] if known else _free_id(src, is_taken)
+        taken.add(doc_id)
         todo.append(PlannedFile(src.path, doc_id, digest, src.size, src.mtime_ns))
     if not todo:
         return None
@@ -233,11 +325,11 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
     return Plan(run, todo, _shards(todo, shard_size))
 
 
-def _free_id(src: SourceFile, taken: dict[str, str]) -> str:
+def _free_id(src: SourceFile, is_taken: Callable[[str], bool]) -> str:
     """The id of a raw file: its path without extension, or, when another
     file already has that id (``a.txt`` and ``a.html``), its full path."""
     stem, _, _ = split_name(src.path)
-    return stem if stem not in taken else src.path
+    return src.path if is_taken(stem) else stem
 
 
 # Runs of this many files or more are cut into at least MIN_SHARDS shards,

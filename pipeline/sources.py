@@ -12,6 +12,7 @@ import gzip
 import json
 import logging
 import os
+import stat
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,39 +41,56 @@ class RawFolderError(FileNotFoundError):
 
 
 def discover(raw_dir: str | os.PathLike) -> list[SourceFile]:
-    """Every regular, non-hidden file under ``raw_dir``, sorted by path.
+    """Every regular, non-hidden file under ``raw_dir``, sorted by path
+    (``iter_sources`` as a list)."""
+    return list(iter_sources(raw_dir))
 
-    Symbolic links are followed only while they stay inside the raw folder;
-    a link that leads out of it is logged and skipped, so nothing outside
-    the raw folder is ever read.
+
+def iter_sources(raw_dir: str | os.PathLike) -> Iterator[SourceFile]:
+    """Every regular, non-hidden file under ``raw_dir``, in the order of
+    their relative paths, one folder's names in memory at a time.
+
+    Symbolic links to files are followed only while they stay inside the
+    raw folder; a link that leads out of it is logged and skipped, so
+    nothing outside the raw folder is ever read. Linked folders are not
+    entered.
     """
     root = Path(raw_dir)
     if not root.is_dir():
         raise RawFolderError(f"the raw folder {str(root)!r} does not exist or is not a folder")
-    real_root = root.resolve()
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in filenames:
-            if name.startswith("."):
-                continue
-            full = Path(dirpath) / name
-            rel = full.relative_to(root).as_posix()
-            if full.is_symlink():
-                target = full.resolve()
+    yield from _walk_sorted(str(root), "", root.resolve())
+
+
+def _walk_sorted(folder: str, prefix: str, real_root: Path) -> Iterator[SourceFile]:
+    # A folder sorts as "name/": then the order of the walk is the order of
+    # the full relative paths ("a.txt" < "a/b.txt" < "a0.txt"). Only the
+    # names are kept while a folder is walked (a flat raw/ of a million
+    # files holds a million of them).
+    with os.scandir(folder) as it:
+        keys = sorted(e.name + "/" if e.is_dir(follow_symlinks=False) else e.name
+                      for e in it if not e.name.startswith("."))
+    for key in keys:
+        if key.endswith("/"):
+            yield from _walk_sorted(os.path.join(folder, key[:-1]), prefix + key, real_root)
+            continue
+        rel, full = prefix + key, os.path.join(folder, key)
+        try:
+            st = os.lstat(full)
+            if stat.S_ISLNK(st.st_mode):
+                target = Path(full).resolve()
                 if not target.is_relative_to(real_root):
                     log.warning("skipping %s: symbolic link to %s, outside the raw folder", rel, target)
                     continue
-            try:
-                st = full.stat()
-            except OSError as exc:  # vanished or dangling link
-                log.warning("skipping %s: %s", rel, exc.strerror)
-                continue
-            if not os.path.isfile(full):  # a named pipe, socket or device: reading it could block
-                log.warning("skipping %s: not a regular file", rel)
-                continue
-            found.append(SourceFile(rel, st.st_size, st.st_mtime_ns))
-    return sorted(found, key=lambda s: s.path)
+                st = os.stat(full)
+                if stat.S_ISDIR(st.st_mode):
+                    continue  # a linked folder: not entered
+        except OSError as exc:  # vanished or dangling link
+            log.warning("skipping %s: %s", rel, exc.strerror)
+            continue
+        if not stat.S_ISREG(st.st_mode):  # a named pipe, socket or device: reading it could block
+            log.warning("skipping %s: not a regular file", rel)
+            continue
+        yield SourceFile(rel, st.st_size, st.st_mtime_ns)
 
 
 def split_name(rel: str) -> tuple[str, str | None, bool]:

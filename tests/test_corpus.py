@@ -60,6 +60,29 @@ def test_state_roundtrip_and_index_settings_guard(tmp_path):
         loaded.check_index(DedupConfig(shingle_size=3))
 
 
+def test_the_ledger_is_a_sorted_file_merged_run_by_run_and_a_version_1_state_is_read(tmp_path):
+    import json
+    from pipeline.corpus import STATE
+    entry = {"size": 1, "mtime_ns": 1, "hash": "h", "id": "x", "kept": ["x"]}
+    state_dir = tmp_path / STATE
+    state_dir.mkdir()
+    (state_dir / "state.json").write_text(json.dumps({  # as version 1 wrote it: the ledger inside
+        "version": 1, "ledger": {"b.txt": dict(entry, id="b"), "a.txt": dict(entry, id="a")},
+        "segments": ["r1"], "index_key": None, "runs": []}))
+    state = State.load(tmp_path)
+    assert "a.txt" in state.ledger and "c.txt" not in state.ledger
+    state.save(tmp_path, {"c.txt": dict(entry, id="c"), "0.txt": dict(entry, id="0"),
+                          "b.txt": dict(entry, id="b2")}, name="r2")
+    lines = [json.loads(line) for line in (state_dir / "ledger" / "r2.jsonl").read_text().splitlines()]
+    assert [(r["path"], r["id"]) for r in lines] == [("0.txt", "0"), ("a.txt", "a"), ("b.txt", "b2"), ("c.txt", "c")]
+    loaded = State.load(tmp_path)
+    assert json.loads((state_dir / "state.json").read_text())["version"] == 2 and loaded.segments == ["r1"]
+    assert loaded.ledger.select(["b.txt", "zzz"]) == {"b.txt": dict(entry, id="b2")}
+    loaded.save(tmp_path, {"d.txt": dict(entry, id="d")}, name="r3")
+    assert sorted(p.name for p in (state_dir / "ledger").iterdir()) == ["r3.jsonl"]  # the superseded one is gone
+    assert [p for p, _ in State.load(tmp_path).ledger] == ["0.txt", "a.txt", "b.txt", "c.txt", "d.txt"]
+
+
 def test_missing_raw_folder_says_so(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         plan_batch(tmp_path / "nope", tmp_path / "clean", "cfg", 10)

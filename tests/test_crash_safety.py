@@ -13,13 +13,14 @@ from conftest import LUIGI, ROOT, run_luigi
 
 def _files(root: Path) -> dict[str, bytes]:
     """What a consumer sees (everything outside .state) and the pipeline's
-    committed state (state.json and the index segments)."""
+    committed state (state.json, the ledger and the index segments)."""
     out = {}
     for p in root.rglob("*"):
         rel = p.relative_to(root).as_posix()
         if not p.is_file():
             continue
-        if rel.startswith(".state/") and not (rel == ".state/state.json" or rel.startswith(".state/index/")):
+        if rel.startswith(".state/") and not (rel == ".state/state.json" or rel.startswith((".state/index/",
+                                                                                            ".state/ledger/"))):
             continue
         out[rel] = p.read_bytes()
     return out
@@ -39,9 +40,9 @@ def reference(tmp_path_factory):
 
 # Kill right after each step leaves its mark: planned, a shard cleaned,
 # duplicates decided, the first article text written, the manifest written,
-# the state committed.
+# the ledger written, the state committed.
 MARKS = [".state/batches/*/plan.json", ".state/batches/*/shards/0000[0-9].jsonl", ".state/batches/*/decisions.jsonl",
-         "*.txt", "manifest.jsonl", ".state/state.json"]
+         "*.txt", "manifest.jsonl", ".state/ledger/*.jsonl", ".state/state.json"]
 
 
 @pytest.mark.parametrize("mark", MARKS)

@@ -27,6 +27,15 @@ def test_discover_walks_subfolders_and_skips_hidden(tmp_path):
     assert [s.path for s in discover(tmp_path)] == ["a.html", "sub/b.txt"]
 
 
+def test_the_listing_comes_in_the_order_of_full_paths(tmp_path):
+    # The planner walks it beside the ledger, which is sorted by path.
+    for rel in ["a0.txt", "a.txt", "a/b.txt", "a/c/d.txt", "a-b/e.txt", "b.txt", "a/b0.txt", "a/b/f.txt"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    paths = [s.path for s in discover(tmp_path)]
+    assert paths == sorted(paths) and len(paths) == 8
+
+
 def test_discover_skips_links_out_of_the_raw_folder(tmp_path):
     raw, outside = tmp_path / "raw", tmp_path / "secret.txt"
     raw.mkdir()
