@@ -36,10 +36,13 @@ train: install
 	$(BIN)/python -m bench.extraction_heldout --mode html
 	$(BIN)/python -m bench.spam_eval
 
-# Benchmarks on corpora built from ../shared (figures in README).
+# Benchmarks on corpora built from ../shared (figures in README; about two
+# hours on 2 cores, most of it datatrove on the 100k corpus).
 bench: install bench-datatrove-env
 	$(BIN)/python -m pip install --quiet -e '.[redis]'
 	$(BIN)/python -m bench.throughput --docs 10000 --html --datatrove-python $(DATATROVE_VENV)/bin/python
+	$(BIN)/python -m bench.throughput --docs 100000 --datatrove-python $(DATATROVE_VENV)/bin/python
+	$(BIN)/python -m bench.published_memory
 	$(BIN)/python -m bench.dedup_bench
 	$(BIN)/python -m bench.clean_speed
 

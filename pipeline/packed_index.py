@@ -32,8 +32,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -230,7 +230,8 @@ def _pack(base: PackedIndex | None, new_segments: Segments, segments: list[str],
 
     root = target.parent
     root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
+    tmp = root / f".tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    os.mkdir(tmp)  # its mode from the umask, as every folder the pipeline makes
     try:
         _merge(of("keys", "key_rows"), band.ravel(), np.repeat(rows, index.bands), dead_rows,
                tmp / "keys.npy", tmp / "key_rows.npy", np.uint64)
