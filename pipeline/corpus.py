@@ -155,6 +155,7 @@ class Ledger:
                 yield record.pop("path"), record
 
     def __contains__(self, path: str) -> bool:
+        """(Reads the ledger through: for tests and tools, not for loops.)"""
         return path in self.select([path])
 
     def select(self, paths: Iterable[str]) -> dict[str, dict[str, Any]]:

@@ -181,10 +181,12 @@ def _best_base(root: Path, segments: list[str], key: dict) -> PackedIndex | None
     best = None
     if root.is_dir():
         for path in root.iterdir():
+            if path.name.startswith(".tmp-"):
+                continue  # left by a run killed while packing
             try:
                 packed = PackedIndex(path)
             except (OSError, ValueError):
-                continue  # a temporary or damaged directory
+                continue  # damaged: ignored, then deleted
             covered = packed.segments
             if packed.meta.get("key") == key and covered == segments[:len(covered)] \
                     and (best is None or len(covered) > len(best.segments)):

@@ -121,3 +121,20 @@ def test_an_empty_published_corpus_packs_to_empty_arrays_and_is_extended(tmp_pat
     state = _write_runs(clean, RUNS[:1])
     index = load_index(clean, state, CONFIG)  # extends the empty packing
     assert len(index) == 4 and index.candidates(fp) == ["a"] and index.exact_match(fp.exact) == "a"
+
+
+def test_what_a_run_killed_while_packing_left_is_ignored_and_deleted(tmp_path):
+    import shutil
+    clean = tmp_path / "clean"
+    state = _write_runs(clean, RUNS)
+    partial = State(segments=state.segments[:2], index_key=state.index_key)
+    first = load_index(clean, partial, CONFIG).packed
+    root = clean / STATE / "packed"
+    left = root / ".tmp-1-dead"
+    shutil.copytree(first.path, left)  # complete but never renamed: as good as garbage
+    (left / "keys.npy").write_bytes(b"torn")
+    index = load_index(clean, state, CONFIG)
+    assert [p.name for p in root.iterdir()] == [index.packed.path.name]
+    expected = _replayed(clean, state)
+    for fp in _queries():
+        assert index.candidates(fp) == expected.candidates(fp)
