@@ -1,6 +1,10 @@
 import unicodedata
 
-from pipeline.normalize import fix_unicode, normalize, normalize_whitespace
+import ftfy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.normalize import FTFY_CONFIG, fix_unicode, normalize, normalize_whitespace
 
 
 def test_mojibake_is_fixed_and_typographic_quotes_kept():
@@ -29,3 +33,17 @@ def test_whitespace_and_line_breaks():
 
 def test_normalize_keeps_paragraph_breaks_single():
     assert normalize("a\n\n\n\nb\n") == "a\n\nb"
+
+
+# Lines of plain ASCII, and lines with what ftfy acts on: entities, mojibake,
+# C1 and C0 controls, carriage returns, ligatures, escape sequences.
+_PIECES = ["plain words here", "caf\u00c3\u00a9 au lait", "&amp; &#8217; &lt;", "\u00e2\u20ac\u2122", "\x1b[31mred\x1b[0m",
+           "\ufb01ne", "\x85", "\r", "\x0b", "\x7f", "\x00", "\t", "\u00a0", "na\u0308ive", "\u201cquoted\u201d", "&"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES) | st.text(max_size=6), max_size=5), max_size=8))
+def test_ftfy_only_on_the_lines_that_need_it_gives_what_ftfy_on_the_whole_text_gives(lines):
+    text = "\n".join("".join(parts) for parts in lines)
+    expected = text if text.isascii() and "&" not in text and "\x1b" not in text else ftfy.fix_text(text, FTFY_CONFIG)
+    assert fix_unicode(text) == expected
