@@ -54,7 +54,7 @@ def pad(clean: Path, count: int, seed: int = 0, raw: Path | None = None) -> None
                 pass
             os.utime(raw / name, ns=(1, 1))
     sigs = rng.integers(0, 1 << 32, size=(count, num_perm), dtype=np.uint32)
-    write_segment(segment_path(clean, "padded"), [(d, Fingerprint(f"{i:040x}", s)) for i, (d, s)
+    write_segment(segment_path(clean, "padded"), [(d, Fingerprint(f"{i:032x}", s)) for i, (d, s)
                                                   in enumerate(zip(ids, sigs))], [], num_perm)
     state.segments.insert(0, "padded")
     state.save(clean, ledger_updates=ledger, name="padded")

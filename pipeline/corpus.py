@@ -420,7 +420,7 @@ def load_index(clean_dir: str | os.PathLike, state: State, config: DedupConfig,
         index = RedisIndex(config, redis_url, namespace(clean_dir, config))
         index.sync(lambda runs: read_segments(clean_dir, runs), list(state.segments))
         return index
-    index = DiskIndex(config, None)
+    index = DiskIndex(config)
     index.packed = open_packed(Path(clean_dir) / STATE, list(state.segments), index,
                                lambda runs: read_segments(clean_dir, runs))
     return index

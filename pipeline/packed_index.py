@@ -46,6 +46,7 @@ PACKED = "packed"
 FORMAT = 1
 # Entries merged per step: 4M band keys are 48 MB with their rows.
 _CHUNK = 1 << 22
+_EXACT = np.dtype("S32")  # dedup.exact_hash: 128-bit xxh3 in hex
 
 Segments = Iterable[tuple[str, list[str], list[tuple[str, Fingerprint]]]]
 
@@ -103,11 +104,10 @@ class PackedIndex:
         return {self.name(r) for r in rows}
 
     def exact_match(self, exact: str) -> str | None:
-        key = np.array([exact.encode("ascii")], dtype=self.exact.dtype) if len(self.exact) else None
-        if key is None:
-            return None
-        at = int(np.searchsorted(self.exact, key[0], side="left"))
-        if at < len(self.exact) and self.exact[at] == key[0]:
+        """The earliest live article whose text hashes to ``exact``."""
+        key = np.bytes_(exact.encode("ascii"))
+        at = int(np.searchsorted(self.exact, key, side="left"))
+        if at < len(self.exact) and self.exact[at] == key:
             return self.name(int(self.exact_rows[at]))
         return None
 
@@ -128,9 +128,9 @@ class DiskIndex(DedupIndex):
     hidden, not deleted: the run's segment records them, and the next
     packing drops them."""
 
-    def __init__(self, config, packed: PackedIndex) -> None:
+    def __init__(self, config, packed: PackedIndex | None = None) -> None:
         super().__init__(config)
-        self.packed = packed
+        self.packed = packed  # set by the caller when packing needs this index's banding first
         self.hidden: set[str] = set()
 
     def __len__(self) -> int:
@@ -224,7 +224,9 @@ def _pack(base: PackedIndex | None, new_segments: Segments, segments: list[str],
     rows = np.array([old_rows + i for i in live], dtype=np.uint32)
     sigs = [new_items[i][1].signature for i in live]
     band = index.band_keys(np.vstack(sigs)) if sigs else np.zeros((0, index.bands), dtype=np.uint64)
-    exact = np.array([new_items[i][1].exact.encode("ascii") for i in live], dtype="S32")
+    exact = np.array([new_items[i][1].exact.encode("ascii") for i in live], dtype=_EXACT)
+    if any(len(new_items[i][1].exact) != _EXACT.itemsize for i in live):
+        raise ValueError(f"exact hashes must be {_EXACT.itemsize} hex digits (dedup.exact_hash)")
     dead_rows = np.array(sorted(dead), dtype=np.uint32)
 
     def of(*names: str):
@@ -238,7 +240,7 @@ def _pack(base: PackedIndex | None, new_segments: Segments, segments: list[str],
         _merge(of("keys", "key_rows"), band.ravel(), np.repeat(rows, index.bands), dead_rows,
                tmp / "keys.npy", tmp / "key_rows.npy", np.uint64)
         _merge(of("exact", "exact_rows"), exact, rows, dead_rows,
-               tmp / "exact.npy", tmp / "exact_rows.npy", "S32")
+               tmp / "exact.npy", tmp / "exact_rows.npy", _EXACT)
         _merge(of("idh", "id_rows"), id_hash(new_items[i][0] for i in live), rows, dead_rows,
                tmp / "idh.npy", tmp / "id_rows.npy", np.uint64)
         _write_names(base, names, tmp)
