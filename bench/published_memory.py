@@ -34,7 +34,7 @@ def pad(clean: Path, count: int, seed: int = 0, raw: Path | None = None) -> None
     """Add ``count`` published articles to the clean folder's state (and,
     with ``raw``, their raw files, empty, under raw/padded/: every run lists
     them and finds them unchanged)."""
-    from pipeline.corpus import MANIFEST, STATE, State, write_segment, segment_path
+    from pipeline.corpus import MANIFEST, STATE, State, segment_path, write_segment
     from pipeline.dedup import Fingerprint
     state = State.load(clean)
     template = json.loads((clean / MANIFEST).read_text(encoding="utf-8").splitlines()[0])
@@ -94,7 +94,7 @@ def main() -> None:
             pad(clean, count, raw=run_raw)
             for f in later:
                 shutil.copy(aside / f.name, run_raw / f.name)
-            seconds, peak, stages = run_pipeline(run_raw, clean, work)
+            seconds, peak, _ = run_pipeline(run_raw, clean, work)
             figures.append((count, peak))
             print(f"published {count + len(files) - len(later):>8,}: {len(later)} new documents in {seconds:5.1f} s, "
                   f"peak memory {peak / 2**20:5.0f} MiB", flush=True)

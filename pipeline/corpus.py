@@ -36,8 +36,8 @@ import numpy as np
 
 from .config import DedupConfig
 from .dedup import DedupIndex, Fingerprint
-from .packed_index import DiskIndex, id_hash, open_packed
 from .document import UNREADABLE
+from .packed_index import DiskIndex, id_hash, open_packed
 from .sources import SourceFile, content_hash, iter_sources, split_name
 
 log = logging.getLogger(__name__)
