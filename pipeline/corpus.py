@@ -290,8 +290,9 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
     def is_taken(doc_id: str) -> bool:
         if doc_id in taken:
             return True
-        at = int(np.searchsorted(given, id_hash([doc_id])[0]))
-        return at < len(given) and given[at] == id_hash([doc_id])[0]
+        h = id_hash([doc_id])[0]
+        at = int(np.searchsorted(given, h))
+        return at < len(given) and given[at] == h
 
     todo: list[PlannedFile] = []
     ledger = iter(state.ledger)  # sorted by path, as the listing of raw/ is: walked side by side

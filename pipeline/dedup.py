@@ -94,16 +94,15 @@ _BAND_MIX = np.uint64(0xD6E8FEB86659FD93)
 
 
 class DedupIndex:
-    """Kept articles: exact hashes and LSH band keys of their signatures.
+    """Kept articles in memory: exact hashes and LSH band keys of their
+    signatures. A run's own kept articles live here; the published corpus
+    is the packed index on disk (``packed_index.DiskIndex``) or Redis
+    (``shared_index.RedisIndex``), both subclasses that add it.
 
     The banding is datasketch's (the bands and rows ``MinHashLSH`` chooses
-    for the candidate threshold, so the Redis index finds the same
-    candidates), kept compactly: each band of a signature becomes one 64-bit
-    key, and the published part (``add_many``) is one sorted array of keys,
-    about 0.5 KB per article against about 10 KB in ``MinHashLSH``'s dicts.
-    Articles added one by one during a run sit in a small dict beside it.
-    A key shared by chance only adds a candidate, which verification on
-    the true shingles rejects."""
+    for the candidate threshold, so every index finds the same candidates),
+    each band of a signature one 64-bit key. A key shared by chance only
+    adds a candidate, which verification on the true shingles rejects."""
 
     def __init__(self, config: DedupConfig) -> None:
         self.config = config
@@ -112,12 +111,8 @@ class DedupIndex:
         self.exact: dict[str, str] = {}  # exact hash -> id
         self.ids: set[str] = set()
         self._exact_of: dict[str, str] = {}  # id -> its exact hash, when it holds the entry
-        self._names: list[str] = []  # row -> id (rows of removed or replaced ids stay, unused)
-        self._row_of: dict[str, int] = {}  # id -> its live row
-        self._sorted_keys = np.zeros(0, dtype=np.uint64)
-        self._sorted_rows = np.zeros(0, dtype=np.uint32)
-        self._fresh: dict[int, list[int]] = {}  # key -> rows added one by one
-        self._fresh_keys: dict[int, list[int]] = {}  # row -> its keys, to remove it
+        self._keys_of: dict[str, list[int]] = {}  # id -> its band keys
+        self._holders: dict[int, list[str]] = {}  # band key -> ids
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -132,66 +127,35 @@ class DedupIndex:
         band = np.arange(1, self.bands + 1, dtype=np.uint64) * _BAND_MIX  # one key space for all bands
         return (keys ^ band) * _MIX
 
-    def _new_row(self, doc_id: str, fp: Fingerprint) -> int:
+    def add(self, doc_id: str, fp: Fingerprint) -> None:
         if doc_id in self.ids:
             self.remove(doc_id)
-        row = len(self._names)
-        self._names.append(doc_id)
-        self._row_of[doc_id] = row
         self.ids.add(doc_id)
         if fp.exact not in self.exact:
             self.exact[fp.exact] = doc_id
             self._exact_of[doc_id] = fp.exact
-        return row
-
-    def add(self, doc_id: str, fp: Fingerprint) -> None:
-        row = self._new_row(doc_id, fp)
         keys = self.band_keys(fp.signature)[0].tolist()
-        self._fresh_keys[row] = keys
+        self._keys_of[doc_id] = keys
         for key in keys:
-            self._fresh.setdefault(key, []).append(row)
-
-    def add_many(self, items: Iterable[tuple[str, Fingerprint]]) -> None:
-        """Add many articles at once (the published corpus): their keys join
-        the sorted array."""
-        rows, sigs = [], []
-        for doc_id, fp in items:
-            if doc_id in self.ids:
-                continue
-            rows.append(self._new_row(doc_id, fp))
-            sigs.append(fp.signature)
-        if not rows:
-            return
-        keys = self.band_keys(np.vstack(sigs)).ravel()
-        all_keys = np.concatenate([self._sorted_keys, keys])
-        all_rows = np.concatenate([self._sorted_rows, np.repeat(np.array(rows, dtype=np.uint32), self.bands)])
-        order = np.argsort(all_keys, kind="stable")
-        self._sorted_keys, self._sorted_rows = all_keys[order], all_rows[order]
+            self._holders.setdefault(key, []).append(doc_id)
 
     def remove(self, doc_id: str) -> None:
         if doc_id not in self.ids:
             return
         self.ids.discard(doc_id)
-        row = self._row_of.pop(doc_id)
-        for key in self._fresh_keys.pop(row, []):
-            self._fresh[key].remove(row)
-            if not self._fresh[key]:
-                del self._fresh[key]
+        for key in self._keys_of.pop(doc_id):
+            self._holders[key].remove(doc_id)
+            if not self._holders[key]:
+                del self._holders[key]
         exact = self._exact_of.pop(doc_id, None)
         if exact is not None:
             del self.exact[exact]
 
     def candidates(self, fp: Fingerprint) -> list[str]:
-        keys = self.band_keys(fp.signature)[0]
-        lo = np.searchsorted(self._sorted_keys, keys, side="left")
-        hi = np.searchsorted(self._sorted_keys, keys, side="right")
-        hit = np.flatnonzero(hi > lo)
-        rows = set(np.concatenate([self._sorted_rows[lo[i]:hi[i]] for i in hit]).tolist()) if len(hit) else set()
-        if self._fresh:
-            for key in keys.tolist():
-                rows.update(self._fresh.get(key, ()))
-        # Only an id's live row counts (a removed or re-added id leaves stale rows).
-        return sorted({self._names[row] for row in rows if self._row_of.get(self._names[row]) == row})
+        found: set[str] = set()
+        for key in self.band_keys(fp.signature)[0].tolist():
+            found.update(self._holders.get(key, ()))
+        return sorted(found)
 
     def exact_match(self, exact: str) -> str | None:
         """The kept article whose normalised text hashes to ``exact``."""

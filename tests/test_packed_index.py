@@ -52,7 +52,8 @@ def _replayed(clean, state) -> DedupIndex:
             live.pop(doc_id, None)
         live.update(kept)
     index = DedupIndex(CONFIG)
-    index.add_many(live.items())
+    for doc_id, fp in live.items():
+        index.add(doc_id, fp)
     return index
 
 
