@@ -588,18 +588,39 @@ def clean_text(text: str, config: CleanConfig = CleanConfig(), *, title: str | N
     splits at least one line, and two or three passes are the rule), so
     cleaning a cleaned text changes nothing. Removed lines of every pass
     are recorded; metadata found in an earlier pass wins."""
-    result = _clean_pass(text, config, title, recurring, model)
+    return clean_texts([text], config, titles=[title], recurring=recurring, model=model)[0]
+
+
+def clean_texts(texts: list[str], config: CleanConfig = CleanConfig(), *, titles: list[str | None] | None = None,
+                recurring: frozenset[str] = frozenset(), model=None) -> list[CleanResult]:
+    """``clean_text`` of each text, pass by pass over all of them: the line
+    model scores the lines of every text still changing in one walk of its
+    trees, which costs far less per line than one walk per text. The
+    results are the same as one ``clean_text`` call per text."""
+    from .linemodel import default_model
+    model = model or default_model()
+    titles = titles or [None] * len(texts)
+    results = _clean_passes(texts, config, titles, recurring, model)
+    changing = list(range(len(texts)))
     for _ in range(config.max_passes - 1):
-        again = _clean_pass(result.text, config, title, recurring, model)
-        if again.text == result.text:
+        again = _clean_passes([results[i].text for i in changing], config, [titles[i] for i in changing],
+                              recurring, model)
+        still = []
+        for i, result in zip(changing, again):
+            before = results[i]
+            if result.text != before.text:
+                results[i] = CleanResult(result.text, before.removed + result.removed,
+                                         {**result.metadata, **before.metadata})
+                still.append(i)
+        changing = still
+        if not changing:
             break
-        result = CleanResult(again.text, result.removed + again.removed, {**again.metadata, **result.metadata})
-    return result
+    return results
 
 
-def _clean_pass(text: str, config: CleanConfig, title: str | None, recurring: frozenset[str],
-                model) -> CleanResult:
-    """One pass of the cleaner.
+def _clean_passes(texts: list[str], config: CleanConfig, titles: list[str | None], recurring: frozenset[str],
+                  model) -> list[CleanResult]:
+    """One pass of the cleaner over each text.
 
     Two views of every line are combined. The rules (lexical chrome, spam,
     appeals, the page's header and footer, comment sections) give a reason;
@@ -609,15 +630,27 @@ def _clean_pass(text: str, config: CleanConfig, title: str | None, recurring: fr
     of chrome it matches, or ``model``, and its score is recorded.
     """
     from .linefeatures import line_features
-    from .linemodel import default_model, smooth
-    model = model or default_model()
-    lines = split_lines(text)
-    drop_title(lines, title)
-    rules = [Line(line.text, reason=line.reason, blank_before=line.blank_before, blank_after=line.blank_after)
-             for line in lines]
-    metadata = apply_rules(rules, config)
+    pages = []
+    for text, title in zip(texts, titles):
+        lines = split_lines(text)
+        drop_title(lines, title)
+        rules = [Line(line.text, reason=line.reason, blank_before=line.blank_before, blank_after=line.blank_after)
+                 for line in lines]
+        metadata = apply_rules(rules, config)
+        pages.append((lines, rules, metadata))
+    inputs = [(line_features(lines), [line.text for line in lines]) for lines, _, _ in pages]
+    if hasattr(model, "predict_pages"):
+        probs = model.predict_pages(inputs)
+    else:
+        probs = [model.predict(features, texts) for features, texts in inputs]
+    return [_finish_pass(lines, rules, metadata, prob, config, recurring, model)
+            for (lines, rules, metadata), prob in zip(pages, probs)]
+
+
+def _finish_pass(lines: list[Line], rules: list[Line], metadata: dict[str, str], prob, config: CleanConfig,
+                 recurring: frozenset[str], model) -> CleanResult:
+    from .linemodel import smooth
     if lines:
-        prob = model.predict(line_features(lines), [line.text for line in lines])
         threshold = config.line_threshold if config.line_threshold is not None else model.threshold_keep
         smoothing = config.smoothing if config.smoothing is not None else model.smoothing
         keep = smooth(prob, smoothing, threshold)

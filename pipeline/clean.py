@@ -8,7 +8,7 @@ import signal
 import threading
 from collections import Counter
 
-from .boilerplate import clean_extracted, clean_text, line_key
+from .boilerplate import clean_extracted, clean_texts, line_key
 from .config import CleanConfig
 from .document import KEPT, Document
 from .extract import extract_html
@@ -49,12 +49,22 @@ def clean_documents(docs: Iterable[Document], config: CleanConfig = CleanConfig(
     is called as documents are finished."""
     prepared = [_limited(prepare, doc, config) for doc in docs]
     recurring = recurring_lines([d.text for d in prepared if not d.rejected], config.recurring_min_docs)
-    out = []
-    for i, doc in enumerate(prepared):
-        out.append(_limited(finish, doc, config, recurring))
+    for start in range(0, len(prepared), FINISH_BATCH):
+        batch = prepared[start:start + FINISH_BATCH]
+        before = [(doc.text, dict(doc.metadata), doc.status) for doc in batch]
+        if not _within_limit(finish_many, batch, config, recurring):
+            # One of them ran past the limit: each again on its own, each within it.
+            for doc, (text, metadata, status) in zip(batch, before):
+                doc.text, doc.metadata, doc.status, doc.removed = text, metadata, status, []
+                _limited(finish, doc, config, recurring)
         if progress:
-            progress(i + 1, len(prepared))
-    return out
+            progress(min(start + FINISH_BATCH, len(prepared)), len(prepared))
+    return prepared
+
+
+# Documents whose lines the line model scores together (one walk of its
+# trees per cleaning pass costs far less per line over many documents).
+FINISH_BATCH = 64
 
 
 class _TimeUp(Exception):
@@ -66,9 +76,21 @@ def _limited(stage, doc: Document, config: CleanConfig, *args) -> Document:
     seconds; past it the document is rejected as ``timeout``. The limit is
     a timer signal, so it applies in a process's main thread (where Luigi
     runs tasks) and interrupts Python code, not a single long C call."""
+    if doc.rejected:
+        return doc
+    if not _within_limit(stage, doc, config, *args):
+        doc.text = ""
+        doc.reject("timeout")
+    return doc
+
+
+def _within_limit(stage, arg, config: CleanConfig, *args) -> bool:
+    """Run ``stage(arg, config, *args)``; False if it ran past
+    ``config.doc_time_limit`` seconds and was interrupted."""
     limit = config.doc_time_limit
-    if not limit or threading.current_thread() is not threading.main_thread() or doc.rejected:
-        return stage(doc, config, *args)
+    if not limit or threading.current_thread() is not threading.main_thread():
+        stage(arg, config, *args)
+        return True
 
     def time_up(signum, frame):
         raise _TimeUp()
@@ -76,10 +98,10 @@ def _limited(stage, doc: Document, config: CleanConfig, *args) -> Document:
     previous = signal.signal(signal.SIGALRM, time_up)
     signal.setitimer(signal.ITIMER_REAL, limit)
     try:
-        return stage(doc, config, *args)
+        stage(arg, config, *args)
+        return True
     except _TimeUp:
-        doc.text = ""
-        return doc.reject("timeout")
+        return False
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -155,17 +177,26 @@ def prepare(doc: Document, config: CleanConfig) -> Document:
 
 def finish(doc: Document, config: CleanConfig, recurring: frozenset[str] = frozenset()) -> Document:
     """Remove boilerplate and spam from prepared text, then the quality gate."""
-    if doc.rejected:
-        return doc
-    if doc.kind == "html" and config.html_cleaning == "light":
-        result = clean_extracted(doc.text, config, title=doc.metadata.get("title"))
-    else:
-        result = clean_text(doc.text, config, title=doc.metadata.get("title"), recurring=recurring)
-    for key, value in result.metadata.items():
-        doc.metadata.setdefault(key, value)
-    doc.removed = result.removed
-    doc.text = result.text
-    return quality_gate(doc, config)
+    finish_many([doc], config, recurring)
+    return doc
+
+
+def finish_many(docs: list[Document], config: CleanConfig, recurring: frozenset[str] = frozenset()) -> None:
+    """``finish`` each document, in place; the texts that get the full
+    cleaner are cleaned together (``clean_texts``). A document already
+    finished (kept or rejected) is left alone, so a batch interrupted by the
+    time limit can be finished one by one."""
+    light = [d for d in docs if d.status is None and d.kind == "html" and config.html_cleaning == "light"]
+    full = [d for d in docs if d.status is None and not (d.kind == "html" and config.html_cleaning == "light")]
+    results = [clean_extracted(d.text, config, title=d.metadata.get("title")) for d in light]
+    results += clean_texts([d.text for d in full], config, titles=[d.metadata.get("title") for d in full],
+                           recurring=recurring)
+    for doc, result in zip(light + full, results):
+        for key, value in result.metadata.items():
+            doc.metadata.setdefault(key, value)
+        doc.removed = result.removed
+        doc.text = result.text
+        quality_gate(doc, config)
 
 
 def quality_gate(doc: Document, config: CleanConfig) -> Document:

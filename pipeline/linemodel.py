@@ -114,10 +114,24 @@ class LineModel:
         if len(lines) == 0:
             return np.zeros(0, dtype=np.float32)
         X = add_lexical_context(features, self.lexical_scores(lines))
+        self._check_width(X)
+        return self.predict_matrix(X)
+
+    def predict_pages(self, pages: list[tuple[np.ndarray, list[str]]]) -> list[np.ndarray]:
+        """``predict`` of each page's (features, lines), with the trees walked
+        once over the rows of all pages."""
+        matrices = [add_lexical_context(features, self.lexical_scores(lines)) for features, lines in pages]
+        if not matrices:
+            return []
+        for X in matrices:
+            self._check_width(X)
+        prob = self.predict_matrix(np.vstack(matrices))
+        return np.split(prob, np.cumsum([len(X) for X in matrices[:-1]]))
+
+    def _check_width(self, X: np.ndarray) -> None:
         if X.shape[1] != len(self.feature_names):
             raise ValueError(f"the line model expects {len(self.feature_names)} features, got {X.shape[1]}: "
                              "retrain it (bench/train_boilerplate.py) after changing pipeline/linefeatures.py")
-        return self.predict_matrix(X)
 
     def predict_matrix(self, X: np.ndarray) -> np.ndarray:
         """Probability of each row of a full feature matrix: every tree is

@@ -5,7 +5,7 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.boilerplate import clean_text
+from pipeline.boilerplate import clean_text, clean_texts
 from pipeline.decode import decode_bytes
 from pipeline.normalize import normalize
 
@@ -45,6 +45,23 @@ def test_cleaning_never_raises_and_never_adds_text(page):
 def test_cleaning_clean_text_changes_nothing(page):
     once = clean_text(normalize(page)).text
     assert clean_text(normalize(once)).text == once
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(pages, max_size=8), st.lists(st.one_of(st.none(), st.sampled_from(SENTENCES + CHROME)), max_size=8))
+def test_cleaning_texts_together_is_cleaning_each_alone(batch, titles):
+    """The line model scores the lines of all texts of a pass at once; what
+    each text comes out as must not depend on the others."""
+    texts = [normalize(page) for page in batch]
+    titles = (titles + [None] * len(texts))[:len(texts)]
+    alone = [clean_text(text, title=title) for text, title in zip(texts, titles)]
+    assert clean_texts(texts, titles=titles) == alone
+
+
+def test_cleaning_real_pages_together_is_cleaning_each_alone(seeds):
+    texts = [normalize(path.read_text(encoding="utf-8")) for path in sorted(seeds.glob("*.txt"))]
+    assert texts
+    assert clean_texts(texts) == [clean_text(text) for text in texts]
 
 
 def test_cleaning_real_pages_twice_changes_nothing(seeds):
