@@ -109,8 +109,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default=str(MODEL_PATH))
     ap.add_argument("--aeb-weight", type=float, default=SET_WEIGHTS["aeb"])
+    for name, value in TREES.items():  # the size of the tree ensemble: its speed against its accuracy
+        ap.add_argument(f"--{name.replace('_', '-')}", type=type(value), default=value)
+    ap.add_argument("--max-depth", type=int, default=None, help="limit the depth of every tree")
     args = ap.parse_args()
     SET_WEIGHTS["aeb"] = args.aeb_weight
+    TREES.update({name: getattr(args, name) for name in TREES})
+    if args.max_depth:
+        TREES["max_depth"] = args.max_depth
     require_shared()
     from sklearn.model_selection import GroupKFold
 
