@@ -1,9 +1,10 @@
 """How fast the text cleaner runs, and where its time goes.
 
-    python -m bench.clean_speed [--sets aeb wcxb-dev] [--repeat 1]
+    python -m bench.clean_speed [--sets aeb wcxb-dev] [--repeat 1] [--batch 64]
 
 Every benchmark page rendered as scraped text (as in the extraction
-evaluation), cleaned one after another in this process (one core). Prints
+evaluation), cleaned in this process (one core), ``--batch`` pages at a
+time as the pipeline does (``clean_texts``). Prints
 documents, lines and megabytes per second, then the time of each stage:
 the rules (splitting, lexical chrome, spam, structure), line features, the
 lexical score, the trees and the smoothing pass.
@@ -15,12 +16,15 @@ import time
 from collections import defaultdict
 
 from bench.shared import extraction_pages, require_shared
+from pipeline.clean import FINISH_BATCH
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sets", nargs="+", default=["aeb", "wcxb-dev"])
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--batch", type=int, default=FINISH_BATCH,
+                    help="texts cleaned together (the pipeline's batch; 1: one at a time)")
     args = ap.parse_args()
     require_shared()
     from textify import textify
@@ -55,8 +59,8 @@ def main() -> None:
         setattr(obj, attr, timed(name, getattr(obj, attr)))
     try:
         t0 = time.perf_counter()
-        for text in texts:
-            boilerplate.clean_text(text)
+        for start in range(0, len(texts), args.batch):  # as clean_documents does
+            boilerplate.clean_texts(texts[start:start + args.batch])
         total = time.perf_counter() - t0
     finally:
         for obj, attr, fn in originals:
