@@ -49,22 +49,38 @@ def clean_documents(docs: Iterable[Document], config: CleanConfig = CleanConfig(
     is called as documents are finished."""
     prepared = [_limited(prepare, doc, config) for doc in docs]
     recurring = recurring_lines([d.text for d in prepared if not d.rejected], config.recurring_min_docs)
-    for start in range(0, len(prepared), FINISH_BATCH):
-        batch = prepared[start:start + FINISH_BATCH]
+    done = 0
+    for batch in _batches(prepared):
         before = [(doc.text, dict(doc.metadata), doc.status) for doc in batch]
         if not _within_limit(finish_many, batch, config, recurring):
             # One of them ran past the limit: each again on its own, each within it.
             for doc, (text, metadata, status) in zip(batch, before):
                 doc.text, doc.metadata, doc.status, doc.removed = text, metadata, status, []
                 _limited(finish, doc, config, recurring)
+        done += len(batch)
         if progress:
-            progress(min(start + FINISH_BATCH, len(prepared)), len(prepared))
+            progress(done, len(prepared))
     return prepared
 
 
 # Documents whose lines the line model scores together (one walk of its
-# trees per cleaning pass costs far less per line over many documents).
+# trees per cleaning pass costs far less per line over many documents), and
+# at most this many characters of them, so that a batch of normal documents
+# takes about a second, far within one document's time limit.
 FINISH_BATCH = 64
+FINISH_BATCH_CHARS = 256 * 1024
+
+
+def _batches(docs: list[Document]):
+    batch, chars = [], 0
+    for doc in docs:
+        if batch and (len(batch) == FINISH_BATCH or chars + len(doc.text) > FINISH_BATCH_CHARS):
+            yield batch
+            batch, chars = [], 0
+        batch.append(doc)
+        chars += len(doc.text)
+    if batch:
+        yield batch
 
 
 class _TimeUp(Exception):

@@ -174,3 +174,29 @@ def test_the_model_alone_never_takes_the_last_prose_of_a_text():
     kept = "The festival also said that next year it would show twice as many films from the region as ever before!"
     result = clean_text("\n\n".join(article + [teaser, kept]), model=_TeaserLovingModel())
     assert kept in result.text and not any(paragraph in result.text for paragraph in article)
+
+
+def test_documents_are_cleaned_in_batches_bounded_in_count_and_size():
+    from pipeline.clean import FINISH_BATCH, FINISH_BATCH_CHARS, _batches
+    from pipeline.document import Document
+    sizes = [10] * (FINISH_BATCH + 5) + [FINISH_BATCH_CHARS // 2] * 3 + [FINISH_BATCH_CHARS * 2] + [10] * 3
+    docs = [Document(id=str(i), source=f"{i}.txt", text="x" * n) for i, n in enumerate(sizes)]
+    batches = list(_batches(docs))
+    assert [d for batch in batches for d in batch] == docs  # all of them, in order
+    assert all(len(batch) <= FINISH_BATCH for batch in batches)
+    # Over the character cap only when one document alone is larger.
+    assert all(len(batch) == 1 for batch in batches if sum(len(d.text) for d in batch) > FINISH_BATCH_CHARS)
+    assert [len(b) for b in batches] == [FINISH_BATCH, 6, 2, 1, 3]
+
+
+def test_a_batch_of_documents_comes_out_as_each_alone():
+    from pipeline.clean import clean_document, clean_documents
+    from pipeline.document import Document
+    texts = [page(), page(tail=[]), page(head=[]), page(body=ARTICLE[:2]), "", "Menu\nShare\nHome"]
+    together = clean_documents([Document(id=str(i), source=f"{i}.txt", text=t) for i, t in enumerate(texts)],
+                               CleanConfig(recurring_min_docs=0))
+    alone = [clean_document(Document(id=str(i), source=f"{i}.txt", text=t), CleanConfig(recurring_min_docs=0))
+             for i, t in enumerate(texts)]
+    assert [(d.status, d.reason, d.text, d.removed, d.metadata) for d in together] == \
+           [(d.status, d.reason, d.text, d.removed, d.metadata) for d in alone]
+    assert {d.status for d in together} == {"kept", "rejected"}
