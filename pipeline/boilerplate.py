@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from . import spam
 from .config import CleanConfig
+from .linemodel import default_model, smooth
 
 # ---------------------------------------------------------------- patterns
 
@@ -602,7 +603,6 @@ def clean_texts(texts: list[str], config: CleanConfig = CleanConfig(), *, titles
     model scores the lines of every text still changing in one walk of its
     trees, which costs far less per line than one walk per text. The
     results are the same as one ``clean_text`` call per text."""
-    from .linemodel import default_model
     model = model or default_model()
     titles = titles or [None] * len(texts)
     results = _clean_passes(texts, config, titles, recurring, model)
@@ -654,7 +654,6 @@ def _clean_passes(texts: list[str], config: CleanConfig, titles: list[str | None
 
 def _finish_pass(lines: list[Line], rules: list[Line], metadata: dict[str, str], prob, config: CleanConfig,
                  recurring: frozenset[str], model) -> CleanResult:
-    from .linemodel import smooth
     if lines:
         threshold = config.line_threshold if config.line_threshold is not None else model.threshold_keep
         smoothing = config.smoothing if config.smoothing is not None else model.smoothing
