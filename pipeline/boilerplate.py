@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from . import spam
 from .config import CleanConfig
 from .linemodel import default_model, smooth
+from .prefilter import Prefiltered, fold
 
 # ---------------------------------------------------------------- patterns
 
@@ -76,7 +77,8 @@ _WHOLE_LINE_CHROME: tuple[tuple[str, str], ...] = (
                r"you have \d+ free (?:articles?|stories) (?:left|remaining).*|"
                r"(?:one|\d+) (?:app|subscription|membership)\.?(?: one (?:app|subscription|membership)\.?)*"),
 )
-_WHOLE_LINE = tuple((reason, re.compile(rf"^[\W_]*{body}[\W_]*$", _I)) for reason, body in _WHOLE_LINE_CHROME)
+_WHOLE_LINE = tuple((reason, Prefiltered(re.compile(rf"^[\W_]*{body}[\W_]*$", _I)))
+                    for reason, body in _WHOLE_LINE_CHROME)
 
 _PHRASE_CHROME: tuple[tuple[str, str], ...] = (
     ("appeal", r"\b(?:your (?:support|donation|contribution|gift)|donat(?:e|ion|ions|ing) (?:to|now|today)|make a (?:donation|contribution)|"
@@ -100,16 +102,24 @@ _PHRASE_CHROME: tuple[tuple[str, str], ...] = (
     ("legal", r"(?:©|\(c\)|copyright)\s*(?:\d{4}|[A-Z])|\ball rights reserved\b|"
               r"\bthis (?:material|article) may not be (?:published|reproduced|broadcast)"),
 )
-_PHRASE = tuple((reason, re.compile(body, _I)) for reason, body in _PHRASE_CHROME)
+_PHRASE = tuple((reason, Prefiltered(re.compile(body, _I))) for reason, body in _PHRASE_CHROME)
 CHROME_CATEGORIES = tuple(dict.fromkeys(r for r, _ in _WHOLE_LINE_CHROME + _PHRASE_CHROME))
 
 # Photo credits and captions: "Photograph: X/AP", "(X via Getty Images)",
 # "(Photo by X / AFP)", "Image: Reuters", "(AP Photo/X)".
-_CREDIT = re.compile(
+_CREDIT_PATTERN = re.compile(
     r"(?:\b(?:photograph|photo|image|picture|illustration|credit|source|video)(?:\s+by)?\s*:\s*[^.]{2,80}$|"
     r"\((?:[^()]{0,80}\b(?:via getty images|getty images|photo by|photograph by|ap photo|afp|reuters|"
     r"epa|shutterstock|alamy|pool|file photo|handout)\b[^()]{0,80})\)\s*$|"
     r"/\s*(?:ap|afp|reuters|epa|getty images|pa|shutterstock|alamy)\s*$)", _I)
+_CREDIT = Prefiltered(_CREDIT_PATTERN)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def is_credit(text: str) -> bool:
+    """A photo credit or credited caption. Cached: the rules and the line
+    features both ask, on every pass."""
+    return _CREDIT.search(text, fold(text)) is not None
 
 # Byline and date lines of a page header.
 _BYLINE = re.compile(r"^(?:by|written by|words by|reporting by)\s+(.{3,80})$", _I)
@@ -323,7 +333,7 @@ def mark_lexical(lines: list[Line], config: CleanConfig) -> None:
 def chrome_reason(text: str, config: CleanConfig = CleanConfig()) -> str | None:
     """The kind of news-site furniture a single line is, or None."""
     category = chrome_category(text, len(_WORD.findall(text)))
-    if category is None and config.drop_captions and _CREDIT.search(text):
+    if category is None and config.drop_captions and is_credit(text):
         return "caption"
     return category
 
@@ -333,10 +343,11 @@ def chrome_category(text: str, words: int) -> str | None:
     """The lexical category of news chrome ``text`` matches, or None.
     Cached: the rules and the line features both ask, and a site's chrome
     recurs on every page."""
-    if words <= 12 and (reason := _whole_line_chrome(text)):
+    folded = fold(text)
+    if words <= 12 and (reason := _whole_line_chrome(text, folded)):
         return reason
-    for reason, pattern in _PHRASE:
-        if pattern.search(text):
+    for reason, test in _PHRASE:
+        if test.search(text, folded):
             return reason
     return None
 
@@ -558,18 +569,18 @@ def clean_extracted(text: str, config: CleanConfig = CleanConfig(), *, title: st
             continue
         if not _ALNUM.search(line.text):
             line.reason = "no_text"
-        elif line.words <= 12 and (reason := _whole_line_chrome(line.text)):
+        elif line.words <= 12 and (reason := _whole_line_chrome(line.text, fold(line.text))):
             line.reason = reason
-        elif config.drop_captions and _CREDIT.search(line.text):
+        elif config.drop_captions and is_credit(line.text):
             line.reason = "caption"
         elif spam.spam_score(line.text) >= spam.BLATANT_SPAM_SCORE:
             line.reason = "spam"
     return _result(lines, {})
 
 
-def _whole_line_chrome(text: str) -> str | None:
-    for reason, pattern in _WHOLE_LINE:
-        if pattern.match(text):
+def _whole_line_chrome(text: str, folded: str) -> str | None:
+    for reason, test in _WHOLE_LINE:
+        if test.match(text, folded):
             return reason
     return None
 

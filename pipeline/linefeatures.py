@@ -18,7 +18,7 @@ import re
 import numpy as np
 
 from . import spam
-from .boilerplate import (_CREDIT, _READER_ADDRESS, _TERMINAL, _WORD, CHROME_CATEGORIES, Line, chrome_category,
+from .boilerplate import (_READER_ADDRESS, _TERMINAL, _WORD, CHROME_CATEGORIES, Line, chrome_category, is_credit,
                           is_paragraph, line_key, parse_date, unquoted)
 
 # A small English stop-word list: article prose is full of them, menus and
@@ -164,7 +164,7 @@ def _intrinsic(text: str) -> np.ndarray:
     f[21] = len(_READER_ADDRESS.findall(outside))
     f[22] = len(_FIRST_PERSON.findall(outside))
     f[23] = spam.spam_score(text)
-    f[24] = 1.0 if _CREDIT.search(text) else 0.0
+    f[24] = 1.0 if is_credit(text) else 0.0
     f[25] = 1.0 if w <= 12 and parse_date(text) else 0.0
     f[26] = 1.0 if _COLON_LABEL.match(text) else 0.0
     f[27] = 1.0 if text[:1].islower() else 0.0

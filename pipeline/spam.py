@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import xxhash
 
+from .prefilter import Prefiltered, fold
+
 SPAM_SCORE = 2
 # Link drops and the like: spam even where a page may talk about money
 # (text extracted from HTML, where comments are already left out).
@@ -47,12 +49,20 @@ _SIGNALS: tuple[tuple[re.Pattern[str], int], ...] = (
 _LINK_ONLY = re.compile(r"^\W*(?:\w+\W+){0,3}(?:https?://|www\.)\S+\W*$", _I)
 
 
+_SIGNAL_TESTS = tuple((Prefiltered(pattern), weight) for pattern, weight in _SIGNALS)
+_LINK_ONLY_TEST = Prefiltered(_LINK_ONLY)
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def spam_score(line: str) -> int:
-    # The signals one by one: their alternation in one pattern measured
-    # slower than all of them apart (27 against 24 us per news line).
-    score = sum(weight for pattern, weight in _SIGNALS if pattern.search(line))
-    if score and _LINK_ONLY.match(line):
+    # The signals one by one, each only where the words it needs occur
+    # (prefilter.py): most lines need none of the patterns run.
+    folded = fold(line)
+    score = 0
+    for test, weight in _SIGNAL_TESTS:
+        if test.search(line, folded):
+            score += weight
+    if score and _LINK_ONLY_TEST.match(line, folded):
         score += 1
     return score
 

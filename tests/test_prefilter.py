@@ -1,0 +1,85 @@
+"""The substring tests that skip a pattern must never change what it matches."""
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline import boilerplate, spam
+from pipeline.prefilter import Prefiltered, fold, needed
+
+from conftest import SHARED
+
+# Every pattern the cleaner runs behind a prefilter, with how it is run.
+TESTS = [(test, "search") for test, _ in spam._SIGNAL_TESTS] + [(spam._LINK_ONLY_TEST, "match")] \
+    + [(test, "search") for _, test in boilerplate._PHRASE] \
+    + [(test, "match") for _, test in boilerplate._WHOLE_LINE] + [(boilerplate._CREDIT, "search")]
+
+
+def _agrees(text: str) -> None:
+    folded = fold(text)
+    for test, how in TESTS:
+        plain = getattr(test.pattern, how)(text)
+        filtered = getattr(test, how)(text, folded)
+        assert (plain is None) == (filtered is None), (test.pattern.pattern[:60], text)
+
+
+def test_needed_strings_of_simple_patterns():
+    assert needed(re.compile(r"\b(?:earn|income)\b")) == ("earn", "income")
+    assert needed(re.compile(r"GOOD LUCK")) == ("good luck",)
+    assert needed(re.compile(r"(?:click here|click)", re.I)) == ("click",)
+    assert needed(re.compile(r"[$£€]\d+ a (?:day|week)")) == (" a ",)  # the longest run of literals wins
+    assert needed(re.compile(r"\w+|www\.")) is None  # one alternative needs nothing in particular
+    assert needed(re.compile(r"(?:ab)?c*")) is None
+    assert needed(re.compile(r"(?i)Ä+b")) == ("b",)  # a cased non-ASCII letter is not relied on
+
+
+def test_every_prefiltered_pattern_has_a_test():
+    """The patterns the cleaner runs most have strings to test for (else
+    the prefilter silently stopped helping)."""
+    for test, _ in TESTS:
+        assert test.strings, test.pattern.pattern[:60]
+
+
+# Lines assembled from the strings the tests look for, in any case, with
+# the letters re's case folding treats specially, around filler.
+_PIECES = sorted({s for test, _ in TESTS for s in test.strings}) + [
+    "ı", "İ", "ſ", "\u212a", "K", "I", "S", "http://x.io/a", "www.", "$", "£5", "==>", " ", ".", ":", "(", ")", "/",
+    "Photograph", "via Getty Images", "AP", "comments", "Share", "GOOD LUCK", "12", "©", "a month"]
+_piece = st.one_of(st.sampled_from(_PIECES), st.sampled_from(_PIECES).map(str.upper),
+                   st.sampled_from(_PIECES).map(str.title), st.text(max_size=6))
+_lines = st.lists(_piece, max_size=12).map("".join)
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_lines)
+def test_prefiltered_patterns_match_exactly_as_without(line):
+    _agrees(line)
+
+
+def test_special_case_folding_is_followed():
+    # re's IGNORECASE matches "ſ" (long s) as "s" and "ı" as "i": str.lower() does not.
+    for text in ("CAſINO", "caſino", "V\u0131AGRA", "v\u0130agra", "\u212aeep your support"):
+        _agrees(text)
+    assert spam._SIGNAL_TESTS[-1][0].search("caſino", fold("caſino"))
+
+
+def test_same_verdicts_on_real_lines(seeds):
+    lines = [line for path in sorted(seeds.iterdir()) if path.is_file()
+             for line in path.read_text(encoding="utf-8", errors="replace").splitlines()]
+    for name in ("youtube-spam", "sms-spam"):
+        folder = SHARED / "data" / name
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                lines += path.read_text(encoding="utf-8", errors="replace").splitlines()[:3000]
+    if len(lines) < 100:
+        pytest.skip("too few real lines in ../shared")
+    for line in lines:
+        _agrees(line)
+
+
+def test_prefiltered_wraps_search_and_match():
+    test = Prefiltered(re.compile(r"\bdonat(?:e|ion)", re.I))
+    assert test.search("Please DONATE today", fold("Please DONATE today"))
+    assert test.search("Nothing here", fold("Nothing here")) is None
+    assert test.match("Please donate", fold("Please donate")) is None  # match anchors at the start
