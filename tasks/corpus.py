@@ -21,6 +21,8 @@ from pipeline import batch
 from pipeline.config import CleanConfig, DedupConfig, ReadConfig, fingerprint
 from pipeline.corpus import (Plan, State, atomic_write, batch_dir, dumps_jsonl, plan_batch, remove_stale_temporaries,
                              state_lock)
+from pipeline.extract import warm_up
+from pipeline.sources import split_name
 
 log = logging.getLogger("luigi-interface")
 
@@ -212,6 +214,8 @@ class CleanCorpus(CorpusParams, luigi.WrapperTask):
                     atomic_write(path, plan.to_json())
                 log.info("CleanCorpus: run %s, %d new or changed files in %d shards",
                          plan.run, len(plan.files), len(plan.shards))
+                if any(split_name(f.path)[1] == "html" for f in plan.files):
+                    warm_up()  # before the shard processes fork from this one
                 self._planned_tasks = [PublishRun(run_id=plan.run, started=_STARTED, **self.shared())]
         return self._planned_tasks
 
