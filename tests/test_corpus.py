@@ -123,9 +123,14 @@ def test_shards_are_even_in_bytes_and_capped_in_files(tmp_path):
     assert [len(s) for s in _shards(files, 9)] == [9]
     assert [len(s) for s in _shards(files, 1)] == [1] * 9
     assert sum(_shards(files, 4), []) == list(range(9))
-    # Big pages first, small ones after: shards split the bytes, not the count.
-    uneven = planned([100] * 4 + [10] * 40)
-    assert [len(s) for s in _shards(uneven, 40)] == [4, 40]  # 400 bytes each
+    # Big texts first, small ones after: shards split the cost (the bytes,
+    # plus 2 KB a file), not the count.
+    uneven = planned([200_000] * 4 + [18_000] * 40)
+    assert [len(s) for s in _shards(uneven, 40)] == [4, 40]  # 808,000 and 800,000
     assert max(len(s) for s in _shards(uneven, 30)) <= 30  # the file cap still holds
+    # An HTML page costs about 512 KB more than its size, small or not.
+    pages = [PlannedFile(path=f"p{i}.html", id=f"p{i}", hash="h", size=n, mtime_ns=0)
+             for i, n in enumerate([10_000] * 10 + [200_000] * 10)]
+    assert [len(s) for s in _shards(pages, 12)] == [12, 8]
     # A large run gets enough shards for the workers to balance.
     assert len(_shards(planned([10] * 900), 500)) >= 8
