@@ -48,7 +48,10 @@ def clean_documents(docs: Iterable[Document], config: CleanConfig = CleanConfig(
     (a site's chrome) are removed as ``recurring``. ``progress(done, total)``
     is called as documents are finished."""
     prepared = [_limited(prepare, doc, config) for doc in docs]
-    recurring = recurring_lines([d.text for d in prepared if not d.rejected], config.recurring_min_docs)
+    # Only the full cleaner removes recurring lines (the light pass for
+    # extracted HTML does not), so only its texts are searched for them.
+    recurring = recurring_lines([d.text for d in prepared if not d.rejected and not _light(d, config)],
+                                config.recurring_min_docs)
     done = 0
     for batch in _batches(prepared):
         before = [(doc.text, dict(doc.metadata), doc.status) for doc in batch]
@@ -202,8 +205,8 @@ def finish_many(docs: list[Document], config: CleanConfig, recurring: frozenset[
     cleaner are cleaned together (``clean_texts``). A document already
     finished (kept or rejected) is left alone, so a batch interrupted by the
     time limit can be finished one by one."""
-    light = [d for d in docs if d.status is None and d.kind == "html" and config.html_cleaning == "light"]
-    full = [d for d in docs if d.status is None and not (d.kind == "html" and config.html_cleaning == "light")]
+    light = [d for d in docs if d.status is None and _light(d, config)]
+    full = [d for d in docs if d.status is None and not _light(d, config)]
     results = [clean_extracted(d.text, config, title=d.metadata.get("title")) for d in light]
     results += clean_texts([d.text for d in full], config, titles=[d.metadata.get("title") for d in full],
                            recurring=recurring)
@@ -213,6 +216,12 @@ def finish_many(docs: list[Document], config: CleanConfig, recurring: frozenset[
         doc.removed = result.removed
         doc.text = result.text
         quality_gate(doc, config)
+
+
+def _light(doc: Document, config: CleanConfig) -> bool:
+    """Whether ``doc`` gets the light pass (``clean_extracted``) rather than
+    the full cleaner."""
+    return doc.kind == "html" and config.html_cleaning == "light"
 
 
 def quality_gate(doc: Document, config: CleanConfig) -> Document:
