@@ -4,7 +4,7 @@ import ftfy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.normalize import FTFY_CONFIG, fix_unicode, normalize, normalize_whitespace
+from pipeline.normalize import FTFY_SAFE, FTFY_CONFIG, fix_unicode, normalize, normalize_whitespace
 
 
 def test_mojibake_is_fixed_and_typographic_quotes_kept():
@@ -38,7 +38,8 @@ def test_normalize_keeps_paragraph_breaks_single():
 # Lines of plain ASCII, and lines with what ftfy acts on: entities, mojibake,
 # C1 and C0 controls, carriage returns, ligatures, escape sequences.
 _PIECES = ["plain words here", "caf\u00c3\u00a9 au lait", "&amp; &#8217; &lt;", "\u00e2\u20ac\u2122", "\x1b[31mred\x1b[0m",
-           "\ufb01ne", "\x85", "\r", "\x0b", "\x7f", "\x00", "\t", "\u00a0", "na\u0308ive", "\u201cquoted\u201d", "&"]
+           "\ufb01ne", "\x85", "\r", "\x0b", "\x7f", "\x00", "\t", "\u00a0", "na\u0308ive", "\u201cquoted\u201d", "&",
+           "it\u2019s", "\u2018a\u2019 \u2013 b \u2014 c\u2026", "\u00c3\u2019", "\u00e2\u2013", "\u00c2\u2026"]
 
 
 @settings(max_examples=400, deadline=None)
@@ -47,3 +48,11 @@ def test_ftfy_only_on_the_lines_that_need_it_gives_what_ftfy_on_the_whole_text_g
     text = "\n".join("".join(parts) for parts in lines)
     expected = text if text.isascii() and "&" not in text and "\x1b" not in text else ftfy.fix_text(text, FTFY_CONFIG)
     assert fix_unicode(text) == expected
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from([chr(c) for c in range(32, 127) if chr(c) != "&"] + list(FTFY_SAFE) * 8),
+               max_size=40))
+def test_ftfy_leaves_lines_of_ascii_and_typographic_punctuation_alone(line):
+    """The premise of skipping such lines: ftfy with FTFY_CONFIG never changes them."""
+    assert ftfy.fix_text(line, FTFY_CONFIG) == line
