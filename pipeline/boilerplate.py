@@ -573,7 +573,7 @@ def clean_extracted(text: str, config: CleanConfig = CleanConfig(), *, title: st
             line.reason = reason
         elif config.drop_captions and is_credit(line.text):
             line.reason = "caption"
-        elif spam.spam_score(line.text) >= spam.BLATANT_SPAM_SCORE:
+        elif spam.spam_score_reaches(line.text, spam.BLATANT_SPAM_SCORE):
             line.reason = "spam"
     return _result(lines, {})
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import xxhash
 
-from .prefilter import Prefiltered, fold
+from .prefilter import Prefiltered, fold, may_match
 
 SPAM_SCORE = 2
 # Link drops and the like: spam even where a page may talk about money
@@ -65,6 +65,17 @@ def spam_score(line: str) -> int:
     if score and _LINK_ONLY_TEST.match(line, folded):
         score += 1
     return score
+
+
+def spam_score_reaches(line: str, threshold: int) -> bool:
+    """``spam_score(line) >= threshold``, without running a pattern when
+    the signals whose words occur in the line cannot add up to it (most
+    lines hold the words of one or two weak signals at most)."""
+    folded = fold(line)
+    bound = sum(weight for test, weight in _SIGNAL_TESTS if may_match(folded, test.strings))
+    if bound and may_match(folded, _LINK_ONLY_TEST.strings):
+        bound += 1
+    return bound >= threshold and spam_score(line) >= threshold
 
 
 SURE, LIKELY = "sure", "likely"

@@ -57,6 +57,21 @@ def test_prefiltered_patterns_match_exactly_as_without(line):
     _agrees(line)
 
 
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_lines)
+def test_the_bound_on_the_spam_score_never_hides_a_score_generated(line):
+    score = spam.spam_score(line)
+    for threshold in range(1, 6):
+        assert spam.spam_score_reaches(line, threshold) == (score >= threshold), (line, score, threshold)
+
+
+def test_the_bound_on_the_spam_score_counts_the_bare_link_bonus():
+    line = "earn big http://x.io/a"  # two weak signals, and little more than a link: 3
+    assert spam.spam_score(line) == 3
+    assert spam.spam_score_reaches(line, 3)
+    assert not spam.spam_score_reaches("Officials earn more this year.", 2)
+
+
 def test_special_case_folding_is_followed():
     # re's IGNORECASE matches "ſ" (long s) as "s" and "ı" as "i": str.lower() does not.
     for text in ("CAſINO", "caſino", "V\u0131AGRA", "v\u0130agra", "\u212aeep your support"):
@@ -76,6 +91,7 @@ def test_same_verdicts_on_real_lines(seeds):
         pytest.skip("too few real lines in ../shared")
     for line in lines:
         _agrees(line)
+        assert spam.spam_score_reaches(line, spam.BLATANT_SPAM_SCORE) == (spam.spam_score(line) >= 3)
 
 
 def test_prefiltered_wraps_search_and_match():
