@@ -19,7 +19,7 @@ from . import report
 from .clean import clean_documents
 from .config import CleanConfig, DedupConfig, ReadConfig
 from .corpus import (MANIFEST, REPORTS, Plan, State, atomic_write, atomic_writer, dumps_jsonl, load_index,
-                     published_text, read_manifest, segment_path, text_path, write_segment)
+                     published_text, read_manifest, segment_path, sync_filesystem, text_path, write_segment)
 from .dedup import Candidate, Fingerprint, deduplicate, fingerprint_texts
 from .document import DUPLICATE, KEPT, METADATA_FIELDS, REJECTED, UNREADABLE, VANISHED, Document
 from .sources import read_source
@@ -152,7 +152,8 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
                     body = record["text"] + "\n"
                     path = text_path(clean, record["id"])
                     if not path.exists() or path.read_bytes() != body.encode("utf-8"):
-                        atomic_write(path, body)
+                        # Made durable all at once below, before the manifest refers to it.
+                        atomic_write(path, body, durable=False)
                     kept_by_path.setdefault(record["source"].split("#")[0], []).append(record["id"])
                 else:
                     old = manifest.get(record["id"])
@@ -179,6 +180,12 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
     atomic_write(reports / "duplicates.jsonl", dumps_jsonl(clusters))
     atomic_write(reports / "report.html", report.render(plan.run, summary, lengths, line_reasons, samples, clusters))
     atomic_write(reports / "summary.json", json.dumps(summary, indent=2, sort_keys=True) + "\n")
+    # The texts written above (without an fsync each: 0.68 ms a file against
+    # 0.23 ms without, on this machine) are made durable in one sync of the
+    # file system, before the manifest that points consumers at them. A
+    # crash before it can leave a text short or empty, but no manifest
+    # names it yet, and the next run rewrites every text that differs.
+    sync_filesystem(clean)
     # The manifest is rewritten as a stream: earlier records in their order,
     # less those the run replaces, then the run's.
     replaced = {entry["id"] for entry in new_records}

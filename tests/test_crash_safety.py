@@ -72,3 +72,44 @@ def test_killed_run_then_rerun_gives_the_uninterrupted_folder(reference, tmp_pat
     got = _files(clean)
     assert sorted(got) == sorted(expected)
     assert [k for k in expected if got[k] != expected[k]] == []
+
+
+def test_texts_are_made_durable_in_one_sync_before_the_manifest_names_them(sample_raw, tmp_path, monkeypatch):
+    """Article texts are written without an fsync each; one sync of the
+    file system makes them durable, after the last text and before the
+    manifest (the consumers' commit point) is put in place. The real calls
+    run; this only records their order."""
+    import luigi
+
+    from pipeline import batch
+    from tasks import CleanCorpus
+
+    events = []
+    real_fsync, real_replace, real_sync = os.fsync, os.replace, batch.sync_filesystem
+
+    def fsync(fd):
+        events.append("fsync")
+        return real_fsync(fd)
+
+    def replace(src, dst):
+        events.append(("replace", Path(dst).name))
+        return real_replace(src, dst)
+
+    def sync(folder):
+        events.append("sync")
+        return real_sync(folder)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(batch, "sync_filesystem", sync)
+    clean = tmp_path / "clean"
+    assert luigi.build([CleanCorpus(raw_dir=str(sample_raw), clean_dir=str(clean))], local_scheduler=True,
+                       workers=1, log_level="WARNING")
+
+    texts = [i for i, e in enumerate(events) if isinstance(e, tuple) and e[1].endswith(".txt")]
+    manifest = events.index(("replace", "manifest.jsonl"))
+    published = [p for p in clean.rglob("*.txt") if ".state" not in p.parts]
+    assert len(texts) == len(published) >= 3
+    assert "fsync" not in events[texts[0]:texts[-1]]  # no fsync per text
+    assert events.count("sync") == 1
+    assert texts[-1] < events.index("sync") < manifest
