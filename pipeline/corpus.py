@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
 import logging
@@ -105,24 +106,24 @@ def sync_filesystem(folder: str | os.PathLike) -> None:
     and the renames of files written with ``durable=False``. One
     ``syncfs(2)`` where the C library has it (Linux), else ``os.sync()``;
     either costs one journal commit instead of one per file."""
+    syncfs = _syncfs()
     fd = os.open(folder, os.O_RDONLY)
     try:
-        if _syncfs is None or _syncfs(fd) != 0:
+        if syncfs is None or syncfs(fd) != 0:
             os.sync()
     finally:
         os.close(fd)
 
 
-def _load_syncfs():
+@functools.lru_cache(maxsize=1)
+def _syncfs():
+    """libc's syncfs, looked up on first use (the symbols of the running
+    process include libc's: no library search at import)."""
     try:
         import ctypes
-        import ctypes.util
-        return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True).syncfs
+        return ctypes.CDLL(None, use_errno=True).syncfs
     except (OSError, AttributeError):
         return None
-
-
-_syncfs = _load_syncfs()
 
 
 # What atomic_write leaves behind if the process is killed between creating
