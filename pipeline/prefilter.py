@@ -47,7 +47,7 @@ def needed(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
         parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
     except Exception:  # noqa: BLE001 - an unreadable pattern just runs every time
         return None
-    found = _sequence(list(parsed), bool(pattern.flags & re.IGNORECASE))
+    found = _sequence(list(parsed))
     if not found or "" in found:
         return None
     # A string that contains another of the set adds nothing: "click here" beside "click".
@@ -103,9 +103,10 @@ def _better(a: _Set | None, b: _Set | None) -> _Set | None:
     return a if key(a) >= key(b) else b
 
 
-def _literal(code: int, ignorecase: bool) -> str | None:
+def _literal(code: int) -> str | None:
     """The folded character a LITERAL node stands for, or None when folding
-    could not find it reliably (a cased non-ASCII letter)."""
+    could not find it reliably (a cased non-ASCII letter, in either case
+    mode: ``fold`` maps İ to i where lower() gives two characters)."""
     ch = chr(code)
     if ch.isascii():
         return ch.lower()
@@ -114,7 +115,7 @@ def _literal(code: int, ignorecase: bool) -> str | None:
     return None
 
 
-def _sequence(items: list, ignorecase: bool) -> _Set | None:
+def _sequence(items: list) -> _Set | None:
     """The best requirement of a sequence of parsed items: its longest
     runs of literal characters, or what one of its required parts needs."""
     best: _Set | None = None
@@ -128,7 +129,7 @@ def _sequence(items: list, ignorecase: bool) -> _Set | None:
 
     for op, av in items:
         if op is _c.LITERAL:
-            ch = _literal(av, ignorecase)
+            ch = _literal(av)
             if ch is None:
                 close_run()
             else:
@@ -137,31 +138,29 @@ def _sequence(items: list, ignorecase: bool) -> _Set | None:
         if op is _c.AT:
             continue  # zero width: the characters around it are still adjacent
         close_run()
-        best = _better(best, _required(op, av, ignorecase))
+        best = _better(best, _required(op, av))
     close_run()
     return best
 
 
-def _required(op, av, ignorecase: bool) -> _Set | None:
+def _required(op, av) -> _Set | None:
     """What a single non-literal item requires of a match, or None."""
     if op is _c.SUBPATTERN:
-        _group, add_flags, del_flags, sub = av
-        flags_ic = (ignorecase or bool(add_flags & re.IGNORECASE)) and not del_flags & re.IGNORECASE
-        return _sequence(list(sub), flags_ic)
+        return _sequence(list(av[-1]))  # a group: its flags do not matter, both sides are folded
     if op is _c.BRANCH:
         union: set[str] = set()
         for alternative in av[1]:
-            need = _sequence(list(alternative), ignorecase)
+            need = _sequence(list(alternative))
             if need is None:
                 return None  # one alternative needs nothing in particular
             union |= need
         return _Set(union)
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
         low, _high, sub = av
-        return _sequence(list(sub), ignorecase) if low >= 1 else None
+        return _sequence(list(sub)) if low >= 1 else None
     if op is getattr(_c, "ATOMIC_GROUP", None):
-        return _sequence(list(av), ignorecase)
+        return _sequence(list(av))
     if op is _c.IN and all(item_op is _c.LITERAL for item_op, _ in av):
-        chars = [_literal(code, ignorecase) for _, code in av]  # [$£€]: one of a few characters
+        chars = [_literal(code) for _, code in av]  # [$£€]: one of a few characters
         return _Set(chars) if chars and None not in chars and len(chars) <= _MAX_CLASS else None
     return None  # character classes, any, lookarounds, backreferences
