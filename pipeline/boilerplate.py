@@ -496,22 +496,22 @@ def parse_date(text: str) -> str | None:
 
 
 def mark_repeats(lines: list[Line]) -> None:
-    seen_exact: set[str] = set()
+    """A line printed again later in the page (a caption or a pull quote
+    printed twice) is kept once: the later copy goes as ``repeated`` when
+    ``REPEAT_CONTAINMENT`` of its words are in one earlier kept line.
+    Shorter lines than ``REPEAT_MIN_WORDS`` words are never repeats: the
+    labels of lists, tables and spec blocks ("Buying options:", "Price:",
+    "Gluten free") recur in articles by design, and removing them cost
+    0.007 held-out text F1 on aeb (README, "Accuracy")."""
     earlier: list[set[str]] = []
     for line in lines:
-        if not line.kept:
+        if not line.kept or line.words < REPEAT_MIN_WORDS:
             continue
-        key = _key(line.text)
-        if key in seen_exact and line.words >= 2:
+        words = set(_key(line.text).split())
+        if any(len(words & prior) >= REPEAT_CONTAINMENT * len(words) for prior in earlier[-200:]):
             line.reason = "repeated"
             continue
-        seen_exact.add(key)
-        if line.words >= REPEAT_MIN_WORDS:
-            words = set(key.split())
-            if any(len(words & prior) >= REPEAT_CONTAINMENT * len(words) for prior in earlier[-200:]):
-                line.reason = "repeated"
-                continue
-            earlier.append(words)
+        earlier.append(words)
 
 
 def drop_title(lines: list[Line], title: str | None) -> None:

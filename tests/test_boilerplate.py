@@ -86,6 +86,19 @@ def test_repeated_paragraph_is_kept_once():
     assert kept_lines("\n".join([P1, P2, P1.replace("Thursday", "Thursday,"), P3])) == [P1, P2, P3]
 
 
+def test_short_labels_that_recur_in_an_article_are_all_kept():
+    # A list of products, each with the same labels: the labels are part of
+    # every entry, not a caption printed twice.
+    entries = []
+    for name, price in (("The Kestrel kettle", "£35"), ("The Wren toaster", "£48"), ("The Heron blender", "£90")):
+        entries += [name, f"{P1.split(' on ')[0]} about {name.lower()} on Thursday, and readers agreed.",
+                    "Price:", price, "Where to buy:", "High street shops"]
+    lines = kept_lines("\n".join([P1, P2] + entries + [P3]))
+    assert lines.count("Price:") == 3
+    assert lines.count("Where to buy:") == 3
+    assert lines.count("High street shops") == 3
+
+
 def test_comments_section_ends_the_article():
     comment = "I have used the branch on the high street for forty years and I am very glad it is staying open."
     text = "\n".join([P1, P2, P3, "12 comments", "Leave a Reply", comment, "Great decision, well done to everyone."])
