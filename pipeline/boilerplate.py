@@ -52,7 +52,11 @@ _LIST_MARKER = re.compile(r"^[-•*·]?\s*(?:list|item|slide|story|image|photo)\
 # and prompt phrases), with the reason it is removed for.
 _WHOLE_LINE_CHROME: tuple[tuple[str, str], ...] = (
     ("advertisement", r"(?:advertisement|advertising|sponsored(?: content)?|ad|ads|promoted|paid (?:post|content)|"
-                      r"story continues below(?: advertisement)?|continue reading below|scroll to continue)"),
+                      r"story continues below(?: advertisement)?|continue reading below|scroll to continue|"
+                      # shopping buttons of affiliate reviews
+                      r"check (?:the )?(?:latest |current |today'?s )?price(?: (?:on|at) [\w.]+)?|"
+                      r"buy (?:it )?(?:now|(?:on|at|from) [\w.]+)|shop now|view (?:the )?deal|"
+                      r"see (?:the )?(?:price|deal|it)(?: (?:on|at) [\w.]+)?)"),
     ("comments", r"(?:\d+\s+)?(?:comments?|replies|reply|leave a (?:comment|reply)|post a comment|add a comment|"
                  r"show comments|view comments|load comments|comments? \(\d+\)|join the (?:conversation|discussion)|"
                  r"join our commenting forum|please enter your (?:comment|name|email)(?: here)?!?|"
@@ -87,7 +91,8 @@ _PHRASE_CHROME: tuple[tuple[str, str], ...] = (
                r"(?:reader|listener|member)[- ](?:funded|supported)|paywalls?\b|"
                r"(?:quality|independent|trusted|fearless) journalism (?:should|is|needs|matters|costs)|"
                r"journalism (?:should be (?:free|available)|costs money|needs your)|"
-               r"help us (?:to )?(?:tell|keep|continue|fund|report)|we (?:rely|depend) on (?:readers|you|your))"),
+               r"help us (?:to )?(?:tell|keep|continue|fund|report)|we (?:rely|depend) on (?:readers|you|your)|"
+               r"we need your (?:help|support) to (?:keep|continue|fund))"),
     ("subscription", r"\b(?:subscribe (?:now|today|to (?:our|the|read|continue|get))|subscribers? only|"
                      r"(?:to )?continue reading,? (?:please )?(?:subscribe|sign|log)|unlimited (?:digital )?access|"
                      r"sign (?:up|in) to (?:read|continue|get|receive|unlock)|"
@@ -100,8 +105,17 @@ _PHRASE_CHROME: tuple[tuple[str, str], ...] = (
     ("cookie", r"\b(?:we use cookies|this (?:site|website) uses cookies|accept (?:all )?cookies|cookie (?:policy|settings|preferences)|"
                r"by continuing to (?:use|browse)(?: this site)?,? you (?:agree|accept|consent))"),
     ("legal", r"(?:©|\(c\)|copyright)\s*(?:\d{4}|[A-Z])|\ball rights reserved\b|"
-              r"\bthis (?:material|article) may not be (?:published|reproduced|broadcast)"),
+              r"\bthis (?:material|article) may not be (?:published|reproduced|broadcast)|"
+              # affiliate disclosures
+              r"\b(?:this|the) (?:post|article|page|story|guide) (?:contains|may contain|includes) affiliate links|"
+              r"\bwe may (?:earn|receive) (?:a )?(?:small )?(?:commission|compensation)|\bas an amazon associate"),
 )
+# A link to another story inside or after the article ("Read more: …",
+# "Related: …"), whatever its length. A rule only, not a chrome category of
+# the line features: the model reads a related line as the start of a
+# related section and would drop the article's rest after an inline link.
+_RELATED_LINK = re.compile(r"^[\W_]*(?:related(?: (?:article|story|post|reading|coverage))?|also read|"
+                           r"read (?:more|also|next)|see also|recommended|must read|don'?t miss)\s*:\s*\w", _I)
 _PHRASE = tuple((reason, Prefiltered(re.compile(body, _I))) for reason, body in _PHRASE_CHROME)
 CHROME_CATEGORIES = tuple(dict.fromkeys(r for r, _ in _WHOLE_LINE_CHROME + _PHRASE_CHROME))
 
@@ -111,7 +125,9 @@ _CREDIT_PATTERN = re.compile(
     r"(?:\b(?:photograph|photo|image|picture|illustration|credit|source|video)(?:\s+by)?\s*:\s*[^.]{2,80}$|"
     r"\((?:[^()]{0,80}\b(?:via getty images|getty images|photo by|photograph by|ap photo|afp|reuters|"
     r"epa|shutterstock|alamy|pool|file photo|handout)\b[^()]{0,80})\)\s*$|"
-    r"/\s*(?:ap|afp|reuters|epa|getty images|pa|shutterstock|alamy)\s*$)", _I)
+    r"/\s*(?:ap|afp|reuters|epa|getty images|pa|shutterstock|alamy)\s*$|"
+    r"\bvia (?:getty images|wikimedia commons|unsplash|flickr|shutterstock|alamy|(?:the )?library of congress)\s*\.?$)",
+    _I)
 _CREDIT = Prefiltered(_CREDIT_PATTERN)
 
 
@@ -317,6 +333,8 @@ def mark_lexical(lines: list[Line], config: CleanConfig) -> None:
             line.reason = "no_text"
             continue
         line.reason = chrome_reason(line.text, config)
+        if line.reason is None and _RELATED_LINK.match(line.text):
+            line.reason = "related"
         if line.reason is None:
             verdict = spam.spam_verdict(line.text)
             if verdict:

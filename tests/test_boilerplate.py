@@ -142,6 +142,31 @@ def test_chrome_reasons():
     assert chrome_reason(P1) is None
 
 
+def test_shopping_buttons_disclosures_and_credits_are_chrome():
+    assert chrome_reason("Check Price on Amazon") == "advertisement"
+    assert chrome_reason("Buy now") == "advertisement"
+    assert chrome_reason("View deal") == "advertisement"
+    assert chrome_reason("Disclosure: this post contains affiliate links, so we may earn a commission.") == "legal"
+    assert chrome_reason("Enjoyed this? We need your help to keep publishing.") == "appeal"
+    assert chrome_reason("A reader checks her phone in bed. Jane Doe/Moment via Getty Images") == "caption"
+    assert chrome_reason("A coffee house in 1797, engraving — via Wikimedia Commons") == "caption"
+    # The same words inside an article's sentences are not chrome.
+    assert chrome_reason("Shoppers queued to buy now-scarce heaters, the retailer said on Monday.") is None
+    assert chrome_reason("\"We need your help to find him,\" the police said.") is None
+    assert chrome_reason("The photo agency sold the picture via Getty Images to several newspapers last year.") is None
+
+
+def test_inline_related_link_is_removed_and_the_article_goes_on():
+    text = "\n".join([P1, "Read more: Bridge reopens after months of repairs to its deck and railings", P2,
+                      "Related: Mayor opens new bridge", P3])
+    result = rules_only(text)
+    assert result.text.split("\n\n") == [P1, P2, P3]
+    assert {reason for reason, _, _ in result.removed} == {"related"}
+    # Through the line model too: the article after the links stays.
+    assert clean_text("\n".join([P1, P2, "Read more: Bridge reopens after months of repairs", P3, P4])).text.split("\n\n") \
+        == [P1, P2, P3, P4]
+
+
 def test_parse_date_formats():
     assert parse_date("Updated: March 3, 2026") == "2026-03-03"
     assert parse_date("3rd Sept 2025") == "2025-09-03"
