@@ -1,9 +1,12 @@
 import numpy as np
 import pytest
+from datasketch import MinHash
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.config import DedupConfig
-from pipeline.dedup import (Candidate, DedupIndex, deduplicate, exact_hash, fingerprint_texts, hash_words,
-                            shingle_hashes, similarity)
+from pipeline.dedup import (SCHEME, SEED, Candidate, DedupIndex, deduplicate, exact_hash, fingerprint_texts,
+                            hash_words, shingle_hashes, signatures, similarity)
 
 STORY = ("The harbour authority said on Monday that dredging of the main channel would begin in April and "
          "take about six weeks, during which larger vessels would have to wait for high tide. Fishing boats "
@@ -50,6 +53,21 @@ def test_signatures_are_deterministic():
     one, two = fingerprint_texts([STORY, STORY], CONFIG)
     assert one.exact == two.exact and np.array_equal(one.signature, two.signature)
     assert one.signature.dtype == np.uint32 and one.signature.shape == (CONFIG.num_perm,)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 2**32 - 1), max_size=300), max_size=5), st.sampled_from([16, 128]))
+def test_signatures_are_datasketch_minhash(sets, num_perm):
+    # The index and every published signature rest on datasketch's affine32
+    # MinHash; the batch computation must give exactly its values.
+    shingle_sets = [np.unique(np.array(s, dtype=np.uint32)) for s in sets]
+    expected = [MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME, hashfunc=lambda v: v) for _ in sets]
+    for m, s in zip(expected, shingle_sets):
+        m.update_batch(s.tolist())
+    got = signatures(shingle_sets, num_perm)
+    assert got.dtype == np.uint32 and got.shape == (len(sets), num_perm)
+    for row, m in zip(got, expected):
+        assert np.array_equal(row, m.hashvalues)
 
 
 def test_exact_copy_with_other_formatting():
