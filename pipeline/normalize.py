@@ -35,8 +35,11 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
     explain=False,
 )
 
-_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
-_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_LINE_BREAKS = re.compile(r"[\r\u2028\u2029\x0b\x0c\x85]")  # after "\r\n" -> "\n"
+# Runs of spaces other than one plain space (which is left alone: matching
+# every single space between words doubled normalize_whitespace's time).
+_SPACE = "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+_SPACES = re.compile(rf" {_SPACE}+|[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]{_SPACE}*")
 _INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u00ad]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -57,37 +60,46 @@ _NEEDS_FTFY = re.compile(rf"[^\t\n -%'-~{FTFY_SAFE}]")
 
 def fix_unicode(text: str) -> str:
     """``ftfy.fix_text`` with FTFY_CONFIG, run only on the lines that need
-    it (same result, since ftfy works line by line: ~90% of the lines of
-    scraped news are plain ASCII); plain ASCII without entities cannot
-    hold mojibake, so such a text skips ftfy entirely."""
-    if text.isascii() and "&" not in text and "\x1b" not in text:
+    it (same result, since ftfy works line by line: most lines of scraped
+    news are plain ASCII or hold only FTFY_SAFE characters); a text with
+    no such line skips ftfy entirely. The lines are found by one regex
+    search from where the last one ended, not by testing every line."""
+    match = _NEEDS_FTFY.search(text)
+    if match is None:
         return text
-    parts = text.split("\n")
     out: list[str] = []
-    pending: list[str] = []  # consecutive lines for ftfy, newlines included
-    for i, part in enumerate(parts):
-        line = part + "\n" if i < len(parts) - 1 else part
-        if _NEEDS_FTFY.search(line):
-            pending.append(line)
-            continue
-        if pending:
-            out.append(ftfy.fix_text("".join(pending), FTFY_CONFIG))
-            pending = []
-        out.append(line)
-    if pending:
-        out.append(ftfy.fix_text("".join(pending), FTFY_CONFIG))
+    done = 0  # text[:done] is in out
+    while match:
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = _line_end(text, match.end())
+        # Consecutive lines that need ftfy go to it together.
+        while (match := _NEEDS_FTFY.search(text, end)) and text.rfind("\n", 0, match.start()) + 1 == end:
+            end = _line_end(text, match.end())
+        out.append(text[done:start])
+        out.append(ftfy.fix_text(text[start:end], FTFY_CONFIG))
+        done = end
+    out.append(text[done:])
     return "".join(out)
+
+
+def _line_end(text: str, pos: int) -> int:
+    """Just past the newline that ends the line holding ``pos`` (the
+    text's end on its last line)."""
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end + 1
 
 
 def normalize_whitespace(text: str) -> str:
     """One space between words, no spaces at line ends, ``\\n`` line breaks,
     at most one blank line in a row, no leading or trailing blank lines."""
-    text = _LINE_BREAKS.sub("\n", text)
+    text = _LINE_BREAKS.sub("\n", text.replace("\r\n", "\n"))
     text = _INVISIBLE.sub("", text)
     text = _CONTROLS.sub("", text)
     text = _SPACES.sub(" ", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
-    return _BLANK_RUNS.sub("\n\n", text).strip("\n")
+    if "\n\n\n" in text:
+        text = _BLANK_RUNS.sub("\n\n", text)
+    return text.strip("\n")
 
 
 def normalize(text: str) -> str:
