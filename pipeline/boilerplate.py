@@ -75,7 +75,11 @@ _WHOLE_LINE_CHROME: tuple[tuple[str, str], ...] = (
                    r"sections|navigation|main menu|open menu|toggle navigation|log ?in|sign ?in|sign ?up|"
                    r"register|my account|subscribe|subscribe now|start reading|download the app|"
                    r"get the app|open in app|listen(?: to (?:this )?article)?|\d+ min(?:ute)? read|"
-                   r"tags?:.*|topics?:.*|filed under:?.*|categories:.*)"),
+                   r"tags?:.*|topics?:.*|filed under:?.*|categories:.*|"
+                   # call-to-action buttons
+                   r"learn more|find out more|discover more|see more(?: \w+)?|view more|watch now|"
+                   r"get started(?: today| now)?|book a (?:demo|call)(?: today)?|"
+                   r"request a (?:demo|quote|custom quote|free quote)|contact us(?: today)?)"),
     ("prompt", r"(?:fourteen|\d+|free) days? free|free trial|try it free|"
                r"sign up to read this article|already (?:a member|a subscriber|have an account)\??.*|"
                r"you have \d+ free (?:articles?|stories) (?:left|remaining).*|"

@@ -146,6 +146,8 @@ def test_shopping_buttons_disclosures_and_credits_are_chrome():
     assert chrome_reason("Check Price on Amazon") == "advertisement"
     assert chrome_reason("Buy now") == "advertisement"
     assert chrome_reason("View deal") == "advertisement"
+    assert chrome_reason("Learn more →") == "navigation"
+    assert chrome_reason("Book a demo today!") == "navigation"
     assert chrome_reason("Disclosure: this post contains affiliate links, so we may earn a commission.") == "legal"
     assert chrome_reason("Enjoyed this? We need your help to keep publishing.") == "appeal"
     assert chrome_reason("A reader checks her phone in bed. Jane Doe/Moment via Getty Images") == "caption"
@@ -153,6 +155,7 @@ def test_shopping_buttons_disclosures_and_credits_are_chrome():
     # The same words inside an article's sentences are not chrome.
     assert chrome_reason("Shoppers queued to buy now-scarce heaters, the retailer said on Monday.") is None
     assert chrome_reason("\"We need your help to find him,\" the police said.") is None
+    assert chrome_reason("Learn more about the plans at the central library.") is None
     assert chrome_reason("The photo agency sold the picture via Getty Images to several newspapers last year.") is None
 
 
