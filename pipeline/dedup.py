@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import xxhash
-from datasketch import MinHash, MinHashLSH
 
 from .config import DedupConfig
 
@@ -68,6 +67,14 @@ def shingle_hashes(words: list[str], size: int) -> np.ndarray:
     return np.unique(np.fromiter((xxhash.xxh32_intdigest(g) for g in grams), dtype=np.uint32, count=n))
 
 
+def warm_up() -> None:
+    """Import datasketch (and the scipy it imports, ~0.5 s) in this process.
+    It is imported on first use, so a scheduled run with nothing new never
+    pays for it; a run with work calls this before its shard processes
+    fork, so they do not each import it again."""
+    import datasketch  # noqa: F401
+
+
 def _identity(value: int) -> int:
     return value
 
@@ -98,6 +105,7 @@ _SHINGLE_CHUNK = 8192  # shingles of the (permutations x shingles) product at a 
 
 @functools.lru_cache(maxsize=8)
 def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    from datasketch import MinHash
     a, b = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME, hashfunc=_identity).permutations
     return np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32)
 
@@ -111,7 +119,8 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> np.uint32(16))
 
 
-def _minhash(signature: np.ndarray) -> MinHash:
+def _minhash(signature: np.ndarray):
+    from datasketch import MinHash
     return MinHash(hashvalues=signature, seed=SEED, scheme=SCHEME, hashfunc=_identity)
 
 
@@ -146,6 +155,7 @@ class DedupIndex:
 
     def __init__(self, config: DedupConfig) -> None:
         self.config = config
+        from datasketch import MinHashLSH
         params = MinHashLSH(threshold=min(CANDIDATE_THRESHOLD, config.threshold), num_perm=config.num_perm)
         self.bands, self.rows = params.b, params.r
         self.exact: dict[str, str] = {}  # exact hash -> id

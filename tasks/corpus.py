@@ -17,7 +17,7 @@ import time
 import luigi
 import luigi.format
 
-from pipeline import batch
+from pipeline import batch, dedup
 from pipeline.config import CleanConfig, DedupConfig, ReadConfig, fingerprint
 from pipeline.corpus import (Plan, State, atomic_write, batch_dir, dumps_jsonl, plan_batch, remove_stale_temporaries,
                              state_lock)
@@ -214,8 +214,10 @@ class CleanCorpus(CorpusParams, luigi.WrapperTask):
                     atomic_write(path, plan.to_json())
                 log.info("CleanCorpus: run %s, %d new or changed files in %d shards",
                          plan.run, len(plan.files), len(plan.shards))
+                # Before the shard processes fork from this one:
+                dedup.warm_up()
                 if any(split_name(f.path)[1] == "html" for f in plan.files):
-                    warm_up()  # before the shard processes fork from this one
+                    warm_up()
                 self._planned_tasks = [PublishRun(run_id=plan.run, started=_STARTED, **self.shared())]
         return self._planned_tasks
 
