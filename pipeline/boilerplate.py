@@ -185,9 +185,10 @@ PARAGRAPH_WORDS = 12
 SENTENCE_PARAGRAPH_WORDS = 8
 SHORT_SENTENCE_WORDS = 3
 # A line printed again later in the page (caption, pull quote) when this
-# share of its words is already in an earlier line.
+# share of its word trigrams is already in an earlier line.
 REPEAT_CONTAINMENT = 0.8
 REPEAT_MIN_WORDS = 6
+REPEAT_GRAM = 3
 
 
 # ---------------------------------------------------------------- records
@@ -519,21 +520,25 @@ def parse_date(text: str) -> str | None:
 
 def mark_repeats(lines: list[Line]) -> None:
     """A line printed again later in the page (a caption or a pull quote
-    printed twice) is kept once: the later copy goes as ``repeated`` when
-    ``REPEAT_CONTAINMENT`` of its words are in one earlier kept line.
-    Shorter lines than ``REPEAT_MIN_WORDS`` words are never repeats: the
-    labels of lists, tables and spec blocks ("Buying options:", "Price:",
-    "Gluten free") recur in articles by design, and removing them cost
-    0.007 held-out text F1 on aeb (README, "Accuracy")."""
-    earlier: list[set[str]] = []
+    printed twice; a long paragraph repeated with a word changed) is kept once: the later copy
+    goes as ``repeated`` when ``REPEAT_CONTAINMENT`` of its word trigrams are
+    in one earlier kept line. Trigrams, not words: paragraphs of one topic
+    (the clauses of a promotion's terms, the steps of a guide) share most of
+    their words but few trigrams (words: held-out text F1 0.931 / 0.950;
+    trigrams: 0.931 / 0.952). Shorter lines than ``REPEAT_MIN_WORDS`` words
+    are never repeats: the labels of lists, tables and spec blocks ("Buying
+    options:", "Price:", "Gluten free") recur in articles by design, and
+    removing them cost 0.007 held-out text F1 on aeb."""
+    earlier: list[set[tuple[str, ...]]] = []
     for line in lines:
         if not line.kept or line.words < REPEAT_MIN_WORDS:
             continue
-        words = set(_key(line.text).split())
-        if any(len(words & prior) >= REPEAT_CONTAINMENT * len(words) for prior in earlier[-200:]):
+        words = _key(line.text).split()
+        grams = set(zip(*(words[k:] for k in range(REPEAT_GRAM)))) or {tuple(words)}
+        if any(len(grams & prior) >= REPEAT_CONTAINMENT * len(grams) for prior in earlier[-200:]):
             line.reason = "repeated"
             continue
-        earlier.append(words)
+        earlier.append(grams)
 
 
 def drop_title(lines: list[Line], title: str | None) -> None:

@@ -86,6 +86,12 @@ def test_repeated_paragraph_is_kept_once():
     assert kept_lines("\n".join([P1, P2, P1.replace("Thursday", "Thursday,"), P3])) == [P1, P2, P3]
 
 
+def test_paragraphs_that_share_their_words_but_not_their_wording_are_both_kept():
+    terms = "Members can return any product within thirty days of delivery for a full refund of the price."
+    other = "A full refund of the delivery price to members for any product within thirty days."
+    assert kept_lines("\n".join([P1, terms, P2, other, P3])) == [P1, terms, P2, other, P3]
+
+
 def test_short_labels_that_recur_in_an_article_are_all_kept():
     # A list of products, each with the same labels: the labels are part of
     # every entry, not a caption printed twice.
