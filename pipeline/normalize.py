@@ -103,4 +103,22 @@ def normalize_whitespace(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    return normalize_whitespace(fix_unicode(text))
+    """``fix_unicode`` then ``normalize_whitespace``, until nothing changes.
+
+    ftfy sees each line before whitespace is normalised, and what that does
+    (dropping an invisible character or a control, turning a Unicode space
+    into a plain one) can leave mojibake that ftfy fixes on a second look:
+    ``"\\xadÃ\\x80"`` -> ``"Ã€"`` -> ``"À"``. (Those characters cannot be
+    dropped before ftfy: ``"Ã\\xad"`` is the mojibake of ``"í"``.) So ftfy
+    looks again at what came out, which costs little where no line needs
+    it, and normalising normalised text changes nothing."""
+    text = normalize_whitespace(fix_unicode(text))
+    for _ in range(_MAX_ROUNDS):
+        again = fix_unicode(text)
+        if again == text:
+            break
+        text = normalize_whitespace(again)
+    return text
+
+
+_MAX_ROUNDS = 4

@@ -48,6 +48,19 @@ def test_normalize_whitespace_replaces_only_what_needs_it(text):
     assert normalize_whitespace(text) == _normalize_whitespace_spec(text)
 
 
+def test_invisible_character_inside_mojibake_is_fixed_in_one_go():
+    # ftfy cannot see "Ã€" until the soft hyphen is gone.
+    assert normalize("x\n\u00adÃ\x80\ny") == "x\nÀ\ny"
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(["a", " ", "\n", "\u00ad", "\u200b", "\x01", "\x80", "\x99", "Ã", "â", "€", "\u00a9",
+                                  "Â", "í", "&", "amp;", "\u00a0"]), max_size=24).map("".join))
+def test_normalize_twice_is_normalize_once(text):
+    once = normalize(text)
+    assert normalize(once) == once
+
+
 def test_normalize_keeps_paragraph_breaks_single():
     assert normalize("a\n\n\n\nb\n") == "a\n\nb"
 
