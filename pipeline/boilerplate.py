@@ -520,12 +520,12 @@ def parse_date(text: str) -> str | None:
 
 def mark_repeats(lines: list[Line]) -> None:
     """A line printed again later in the page (a caption or a pull quote
-    printed twice; a long paragraph repeated with a word changed) is kept once: the later copy
-    goes as ``repeated`` when ``REPEAT_CONTAINMENT`` of its word trigrams are
-    in one earlier kept line. Trigrams, not words: paragraphs of one topic
-    (the clauses of a promotion's terms, the steps of a guide) share most of
-    their words but few trigrams (words: held-out text F1 0.931 / 0.950;
-    trigrams: 0.931 / 0.952). Shorter lines than ``REPEAT_MIN_WORDS`` words
+    printed twice; a long paragraph repeated with a word changed) is kept
+    once: the later copy goes as ``repeated`` when ``REPEAT_CONTAINMENT`` of
+    its word trigrams are in one earlier kept line. Trigrams, not words:
+    paragraphs of one topic (the clauses of a promotion's terms, the steps
+    of a guide) share most of their words but few trigrams (words: held-out
+    text F1 0.931 / 0.950; trigrams: 0.931 / 0.952). Shorter lines than ``REPEAT_MIN_WORDS`` words
     are never repeats: the labels of lists, tables and spec blocks ("Buying
     options:", "Price:", "Gluten free") recur in articles by design, and
     removing them cost 0.007 held-out text F1 on aeb."""
