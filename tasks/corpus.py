@@ -17,11 +17,10 @@ import time
 import luigi
 import luigi.format
 
-from pipeline import batch, dedup
+from pipeline import batch, dedup, extract
 from pipeline.config import CleanConfig, DedupConfig, ReadConfig, fingerprint
 from pipeline.corpus import (Plan, State, atomic_write, batch_dir, dumps_jsonl, plan_batch, remove_stale_temporaries,
                              state_lock)
-from pipeline.extract import warm_up
 from pipeline.sources import split_name
 
 log = logging.getLogger("luigi-interface")
@@ -217,7 +216,7 @@ class CleanCorpus(CorpusParams, luigi.WrapperTask):
                 # Before the shard processes fork from this one:
                 dedup.warm_up()
                 if any(split_name(f.path)[1] == "html" for f in plan.files):
-                    warm_up()
+                    extract.warm_up()
                 self._planned_tasks = [PublishRun(run_id=plan.run, started=_STARTED, **self.shared())]
         return self._planned_tasks
 
