@@ -30,8 +30,8 @@ import numpy as np
 from bench.linedata import cropped, load_pages
 from bench.shared import hashed_matrix, require_shared
 from pipeline.linefeatures import FEATURES
-from pipeline.linemodel import (LEXICAL_BUCKETS, LEXICAL_CONTEXT, MODEL_PATH, LineModel, add_lexical_context,
-                                lexical_buckets, smooth)
+from pipeline.linemodel import (LEXICAL_BUCKETS, LEXICAL_CONTEXT, MODEL_PATH, NEUTRAL_MODEL_PATH, LineModel,
+                                add_lexical_context, language_columns, lexical_buckets, smooth)
 
 SEED = 0
 FOLDS = 4
@@ -82,7 +82,7 @@ def page_scores(pages, keeps):
     return scores.mean(axis=0) if len(scores) else np.zeros(3)
 
 
-def export(trees, lexical, threshold, penalty, info) -> LineModel:
+def export(trees, lexical_coef, lexical_intercept, threshold, penalty, info) -> LineModel:
     feature, thr, left, right, is_leaf, value, roots = [], [], [], [], [], [], []
     offset, depth = 0, 0
     for predictors in trees._predictors:
@@ -98,8 +98,8 @@ def export(trees, lexical, threshold, penalty, info) -> LineModel:
         offset += len(nodes)
     baseline = float(np.ravel(trees._baseline_prediction)[0])
     return LineModel(
-        feature_names=FEATURES + LEXICAL_CONTEXT, lexical_coef=lexical.coef_.ravel().astype(np.float32),
-        lexical_intercept=float(lexical.intercept_[0]), baseline=baseline, feature=np.concatenate(feature),
+        feature_names=FEATURES + LEXICAL_CONTEXT, lexical_coef=lexical_coef.astype(np.float32),
+        lexical_intercept=lexical_intercept, baseline=baseline, feature=np.concatenate(feature),
         threshold=np.concatenate(thr), left=np.concatenate(left), right=np.concatenate(right),
         is_leaf=np.concatenate(is_leaf), value=np.concatenate(value), roots=np.array(roots, dtype=np.int32),
         depth=depth + 1, threshold_keep=threshold, smoothing=penalty, info=info)
@@ -107,11 +107,16 @@ def export(trees, lexical, threshold, penalty, info) -> LineModel:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--model", choices=("both", "main", "neutral"), default="both",
+                    help="which model to train: the main one, the language-neutral one, or both")
     ap.add_argument("--out", default=str(MODEL_PATH))
+    ap.add_argument("--neutral-out", default=str(NEUTRAL_MODEL_PATH))
     ap.add_argument("--aeb-weight", type=float, default=SET_WEIGHTS["aeb"])
     for name, value in TREES.items():  # the size of the tree ensemble: its speed against its accuracy
         ap.add_argument(f"--{name.replace('_', '-')}", type=type(value), default=value)
     ap.add_argument("--max-depth", type=int, default=None, help="limit the depth of every tree")
+    ap.add_argument("--exclude-sites", default="", help="comma-separated sites left out of training (to score "
+                                                         "the pipeline on them as unseen sites)")
     args = ap.parse_args()
     SET_WEIGHTS["aeb"] = args.aeb_weight
     TREES.update({name: getattr(args, name) for name in TREES})
@@ -124,25 +129,71 @@ def main() -> None:
     pages = load_pages()
     rng = np.random.default_rng(SEED)
     # Every page twice: whole, and cropped close to its article (linedata.cropped).
-    train = [p for p in pages if not p.held_out]
+    excluded = set(filter(None, args.exclude_sites.split(",")))
+    train = [p for p in pages if not p.held_out and p.site not in excluded]
     train = train + [cropped(p, rng) for p in train]
     held = [p for p in pages if p.held_out]
     held_cropped = [cropped(p, rng) for p in held]
     print(f"pages: {len(train)} training ({len({p.site for p in train})} sites), "
           f"{len(held)} held out ({len({p.site for p in held})} sites); read in {time.time() - t0:.0f} s")
     y = np.concatenate([p.labels for p in train]).astype(int)
-    line_site = np.concatenate([[p.site] * len(p.lines) for p in train])
-    folds = list(GroupKFold(FOLDS).split(np.zeros(len(y)), groups=line_site))
+    info = {"trained_on": "aeb + wcxb-dev, training sites, whole and cropped",
+            "held_out": "sites with crc32(host) % 5 == 0", "seed": SEED, "trees": TREES, "lexical_C": LEXICAL_C,
+            "training_lines": int(len(y)), "set_weights": SET_WEIGHTS}
+    out = {}
 
-    X_lex = lexical_matrix(train)
-    lex_oof = np.zeros(len(y), dtype=np.float32)
-    for a, b in folds:
-        lex_oof[b] = fit_lexical(X_lex[a], y[a]).predict_proba(X_lex[b])[:, 1]
-    lexical = fit_lexical(X_lex, y)
-    train_X = with_lexical(train, lex_oof)
-    X = np.vstack(train_X)
+    if args.model in ("both", "main"):
+        line_site = np.concatenate([[p.site] * len(p.lines) for p in train])
+        folds = list(GroupKFold(FOLDS).split(np.zeros(len(y)), groups=line_site))
+        X_lex = lexical_matrix(train)
+        lex_oof = np.zeros(len(y), dtype=np.float32)
+        for a, b in folds:
+            lex_oof[b] = fit_lexical(X_lex[a], y[a]).predict_proba(X_lex[b])[:, 1]
+        lexical = fit_lexical(X_lex, y)
+        trees, threshold, penalty = fit_with_oof(train, with_lexical(train, lex_oof))
+        held_lex = [lexical.predict_proba(lexical_matrix(part))[:, 1].astype(np.float32)
+                    for part in (held, held_cropped)]
+        figures = {variant: evaluate(trees, with_lexical(part, lex), part, threshold, penalty, variant)
+                   for variant, part, lex in (("whole", held, held_lex[0]), ("cropped", held_cropped, held_lex[1]))}
+        model = export(trees, lexical.coef_.ravel(), float(lexical.intercept_[0]), threshold, penalty,
+                       dict(info, held_out_figures=figures))
+        # The exported arrays must reproduce scikit-learn's probabilities.
+        check = with_lexical(held[:1], held_lex[0][:len(held[0].lines)])[0]
+        assert np.allclose(model.predict_matrix(check), trees.predict_proba(check)[:, 1], atol=1e-5)
+        out[args.out] = (model, figures)
 
-    # Out-of-fold tree predictions choose the threshold and smoothing.
+    if args.model in ("both", "neutral"):
+        # The same trees without the columns that only mean something in
+        # English (the lexical scores and the stop-word share), for pages in
+        # other languages.
+        trees, threshold, penalty = fit_with_oof(train, [neutral_matrix(p) for p in train])
+        figures = {variant: evaluate(trees, [neutral_matrix(p) for p in part], part, threshold, penalty,
+                                     f"neutral {variant}")
+                   for variant, part in (("whole", held), ("cropped", held_cropped))}
+        model = export(trees, np.zeros(0, dtype=np.float32), 0.0, threshold, penalty,
+                       dict(info, held_out_figures=figures, language_neutral=True))
+        check = neutral_matrix(held[0])
+        assert np.allclose(model.predict_matrix(check), trees.predict_proba(check)[:, 1], atol=1e-5)
+        out[args.neutral_out] = (model, figures)
+
+    for path, (model, figures) in out.items():
+        model.save(path)
+        print(f"wrote {path} ({Path(path).stat().st_size / 1024:.0f} KiB)")
+        json.dump(figures, sys.stdout, indent=1)
+        print()
+    print(f"done in {time.time() - t0:.0f} s")
+
+
+def neutral_matrix(page) -> np.ndarray:
+    X = add_lexical_context(page.features, np.zeros(len(page.lines), dtype=np.float32))
+    X[:, language_columns(FEATURES + LEXICAL_CONTEXT)] = 0.0
+    return X
+
+
+def fit_with_oof(train, train_X):
+    """Trees fitted on all training pages, with the decision threshold and
+    smoothing penalty chosen on out-of-fold predictions (folds by site)."""
+    from sklearn.model_selection import GroupKFold
     page_site = np.array([p.site for p in train])
     oof = [None] * len(train)
     for a, b in GroupKFold(FOLDS).split(np.zeros(len(train)), groups=page_site):
@@ -154,27 +205,11 @@ def main() -> None:
                 for th in THRESHOLDS for pen in PENALTIES))
     _, threshold, penalty = best
     print(f"chosen on training sites, out of fold: threshold {threshold}, smoothing {penalty} (F1 {best[0]:.4f})")
-
-    trees = fit_trees(X, y, line_weights(train))
-    figures = {}
-    for variant, held_pages in (("whole", held), ("cropped", held_cropped)):
-        figures[variant] = evaluate(trees, lexical, held_pages, threshold, penalty, variant)
-    info = {"trained_on": "aeb + wcxb-dev, training sites, whole and cropped",
-            "held_out": "sites with crc32(host) % 5 == 0", "seed": SEED, "trees": TREES, "lexical_C": LEXICAL_C,
-            "held_out_figures": figures, "training_lines": int(len(y)), "set_weights": SET_WEIGHTS}
-    model = export(trees, lexical, threshold, penalty, info)
-    # The exported arrays must reproduce scikit-learn's probabilities.
-    check = with_lexical(held[:1], lexical.predict_proba(lexical_matrix(held[:1]))[:, 1].astype(np.float32))[0]
-    assert np.allclose(model.predict_matrix(check), trees.predict_proba(check)[:, 1], atol=1e-5)
-    model.save(args.out)
-    size = Path(args.out).stat().st_size
-    print(f"wrote {args.out} ({size / 1024:.0f} KiB) in {time.time() - t0:.0f} s")
-    json.dump(figures, sys.stdout, indent=1)
-    print()
+    y = np.concatenate([p.labels for p in train]).astype(int)
+    return fit_trees(np.vstack(train_X), y, line_weights(train)), threshold, penalty
 
 
-def evaluate(trees, lexical, held, threshold, penalty, variant):
-    held_X = with_lexical(held, lexical.predict_proba(lexical_matrix(held))[:, 1].astype(np.float32))
+def evaluate(trees, held_X, held, threshold, penalty, variant):
     figures = {}
     for name in ("aeb", "wcxb-dev", "all"):
         sub = [i for i, p in enumerate(held) if name in ("all", p.set)]

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from . import spam
 from .config import CleanConfig
-from .linemodel import default_model, smooth
+from .linemodel import default_model, default_neutral_model, smooth
 from .prefilter import Prefiltered, fold
 
 # ---------------------------------------------------------------- patterns
@@ -641,13 +641,12 @@ def clean_texts(texts: list[str], config: CleanConfig = CleanConfig(), *, titles
     model scores the lines of every text still changing in one walk of its
     trees, which costs far less per line than one walk per text. The
     results are the same as one ``clean_text`` call per text."""
-    model = model or default_model()
     titles = titles or [None] * len(texts)
     results = _clean_passes(texts, config, titles, recurring, model)
     changing = list(range(len(texts)))
     for _ in range(config.max_passes - 1):
         again = _clean_passes([results[i].text for i in changing], config, [titles[i] for i in changing],
-                              recurring, model)
+                              recurring, model, later=True)
         still = []
         for i, result in zip(changing, again):
             before = results[i]
@@ -662,7 +661,7 @@ def clean_texts(texts: list[str], config: CleanConfig = CleanConfig(), *, titles
 
 
 def _clean_passes(texts: list[str], config: CleanConfig, titles: list[str | None], recurring: frozenset[str],
-                  model) -> list[CleanResult]:
+                  model, later: bool = False) -> list[CleanResult]:
     """One pass of the cleaner over each text.
 
     Two views of every line are combined. The rules (lexical chrome, spam,
@@ -672,7 +671,7 @@ def _clean_passes(texts: list[str], config: CleanConfig, titles: list[str | None
     says so, or when the model says so; its reason is the rule's, the kind
     of chrome it matches, or ``model``, and its score is recorded.
     """
-    from .linefeatures import line_features
+    from .linefeatures import in_main_block, is_english, line_features
     pages = []
     for text, title in zip(texts, titles):
         lines = split_lines(text)
@@ -682,21 +681,49 @@ def _clean_passes(texts: list[str], config: CleanConfig, titles: list[str | None
         metadata = apply_rules(rules, config)
         pages.append((lines, rules, metadata))
     inputs = [(line_features(lines), [line.text for line in lines]) for lines, _, _ in pages]
-    if hasattr(model, "predict_pages"):
-        probs = model.predict_pages(inputs)
+    if model is None:
+        # Pages not in English go to the language-neutral model: the main
+        # one reads their paragraphs as keyword lists.
+        models = [default_model() if is_english(lines, features) else default_neutral_model()
+                  for (lines, _, _), (features, _) in zip(pages, inputs)]
     else:
-        probs = [model.predict(features, texts) for features, texts in inputs]
-    return [_finish_pass(lines, rules, metadata, prob, config, recurring, model)
-            for (lines, rules, metadata), prob in zip(pages, probs)]
+        models = [model] * len(pages)
+    probs = _predict(models, inputs)
+    # Later passes see a page whose chrome is gone, and the model can then
+    # read the edge of the article as the edge of the page. They may take
+    # chrome the first pass left, but not, on the model's word alone, prose
+    # of the page's main block of paragraphs: that eroded whole articles
+    # pass by pass (one page emptied on its third pass).
+    guards = [in_main_block(features) if later else None for features, _ in inputs]
+    return [_finish_pass(lines, rules, metadata, prob, config, recurring, m, guard)
+            for (lines, rules, metadata), prob, m, guard in zip(pages, probs, models, guards)]
+
+
+def _predict(models: list, inputs: list[tuple]) -> list:
+    """Each page's probabilities from its model, the pages of one model
+    scored together (``predict_pages``) where the model can."""
+    probs: list = [None] * len(inputs)
+    for model in {id(m): m for m in models}.values():
+        which = [i for i, m in enumerate(models) if m is model]
+        if hasattr(model, "predict_pages"):
+            found = model.predict_pages([inputs[i] for i in which])
+        else:
+            found = [model.predict(*inputs[i]) for i in which]
+        for i, prob in zip(which, found):
+            probs[i] = prob
+    return probs
 
 
 def _finish_pass(lines: list[Line], rules: list[Line], metadata: dict[str, str], prob, config: CleanConfig,
-                 recurring: frozenset[str], model) -> CleanResult:
+                 recurring: frozenset[str], model, guard=None) -> CleanResult:
+    """Combine the rules' reasons and the model's probabilities of one
+    page's lines. Prose on lines where ``guard`` (a boolean per line) is
+    true is not removed on the model's word alone."""
     if lines:
         threshold = config.line_threshold if config.line_threshold is not None else model.threshold_keep
         smoothing = config.smoothing if config.smoothing is not None else model.smoothing
         keep = smooth(prob, smoothing, threshold)
-        for line, rule, p, k in zip(lines, rules, prob, keep):
+        for j, (line, rule, p, k) in enumerate(zip(lines, rules, prob, keep)):
             line.score = round(float(p), 4)
             if not line.kept:
                 continue
@@ -705,7 +732,9 @@ def _finish_pass(lines: list[Line], rules: list[Line], metadata: dict[str, str],
             elif rule.reason in TRUSTED_RULES and not (rule.doubtful and p >= DOUBTFUL_SPAM_KEEP):
                 line.reason = rule.reason
             elif not k:
-                line.reason = rule.reason or chrome_category(line.text, line.words) or "model"
+                reason = rule.reason or chrome_category(line.text, line.words) or "model"
+                if not (reason == "model" and guard is not None and guard[j] and _is_prose(line)):
+                    line.reason = reason
     if not any(line.kept and _is_prose(line) for line in lines):
         # The model alone never empties a text, nor takes its last prose:
         # paragraphs only it removed stay when nothing is kept, and those

@@ -30,6 +30,33 @@ over said says she so some than that the their them then there these they this t
 what when where which while who will with would you your
 """.split())
 
+# A page is taken as not in English when its longer lines hold fewer English
+# stop words than ENGLISH_MIN_STOP_SHARE (English prose holds 40-50%, the
+# long lines of an English page together rarely under 15%; German,
+# Portuguese or Russian pages 0-7%) and it shows another language: the
+# function words of the Latin-script languages below, or words in another
+# script.
+ENGLISH_MIN_STOP_SHARE = 0.1
+OTHER_MIN_STOP_SHARE = 0.06
+OTHER_SCRIPT_SHARE = 0.3
+_LANGUAGE_LINE_WORDS = 8  # lines this long tell the page's language
+_LANGUAGE_MIN_WORDS = 50  # fewer words in such lines: too little to tell, taken as English
+OTHER_STOP_WORDS = frozenset("""
+aber als auch auf aus bei bis das dass dem den der des die doch durch ein eine einem einen einer für hat
+haben ich ist man mit nach nicht noch nur oder sich sie sind über und uns vom von vor war wenn werden wie
+wir wird wurde zu zum zur
+au aux avec ce ces cette comme dans des du elle est et été être il ils la le les leur lui mais même ne
+nous où par pas plus pour qu que qui sa se ses son sont sur tout une vous
+al como con del el ella en entre era es esta este está fue ha hay las lo los más muy para pero por se ser
+sin sobre su sus también una ya
+e o y ao aos com da das do dos ela ele em já mas na nas no nos não os ou pela pelo seu sua são tem um uma é à
+alla anche che ci della delle di gli il nel nella non più questo questa sono sul sulla tra
+aan bij dan dat deze door een het hij heeft hebben is maar naar niet nog ook op te tot van voor wat wel
+werd wij worden wordt ze zijn
+ada adalah akan atau dan dari dengan di ini itu juga kami karena ke kita oleh pada saya sudah tidak untuk
+yang
+""".split()) - STOP_WORDS
+
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?:\s|$)")
 _URLISH = re.compile(r"https?://|www\.|\.com\b|\.org\b|@\w+\.", re.IGNORECASE)
 _BULLET = re.compile(r"^(?:[-•*·▪►>]|\d{1,2}[.)]\s)")
@@ -129,6 +156,32 @@ def line_features(lines: list[Line]) -> np.ndarray:
     return np.hstack([own] + context)
 
 
+def is_english(lines: list[Line], features: np.ndarray) -> bool:
+    """Whether a page (its ``line_features``) is in English: its longer
+    lines hold English stop words, or no other language shows (function
+    words of another Latin-script language, or words in another script).
+    Pages with too little text to tell count as English."""
+    words = np.array([line.words for line in lines], dtype=np.float64)
+    long = words >= _LANGUAGE_LINE_WORDS
+    total = float(words[long].sum())
+    if total < _LANGUAGE_MIN_WORDS:
+        return True
+    if float((features[long, _STOP_SHARE] * words[long]).sum()) / total >= ENGLISH_MIN_STOP_SHARE:
+        return True
+    tokens = [t.lower() for line, is_long in zip(lines, long) if is_long for t in _WORD.findall(line.text)]
+    other = sum(t in OTHER_STOP_WORDS for t in tokens) / len(tokens)
+    script = sum(t[0] > "\u024f" for t in tokens) / len(tokens)  # first letter beyond Latin Extended-B
+    return other < OTHER_MIN_STOP_SHARE and script < OTHER_SCRIPT_SHARE
+
+
+def in_main_block(features: np.ndarray) -> np.ndarray:
+    """Per line of a page (its ``line_features``): in the block of
+    paragraphs that holds most of its text (see ``_block_features``)."""
+    return features[:, _IN_MAIN_BLOCK] > 0
+
+
+_IN_MAIN_BLOCK = _OWN_INDEX["in_main_block"]
+_STOP_SHARE = _OWN_INDEX["stop_share"]
 _COMMENTS = _OWN_INDEX["cat_comments"]
 _RELATED = _OWN_INDEX["cat_related"]
 

@@ -19,6 +19,9 @@ import numpy as np
 import xxhash
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "boilerplate.npz"
+# The same trees trained without the columns that only mean something in
+# English, for pages in other languages (see ``linefeatures.is_english``).
+NEUTRAL_MODEL_PATH = MODEL_PATH.with_name("boilerplate_neutral.npz")
 
 LEXICAL_BUCKETS = 1 << 17
 _LEX_TOKEN = re.compile(r"[^\W\d_]+|\d+")
@@ -50,6 +53,15 @@ def add_lexical_context(features: np.ndarray, lexical: np.ndarray) -> np.ndarray
 
 
 LEXICAL_CONTEXT = ["lexical", "lexical@-2", "lexical@-1", "lexical@1", "lexical@2"]
+# Features learned from English words: the lexical scores (hashed English
+# words and pairs) and the share of English stop words. On a German page
+# every paragraph scores like a keyword list on both.
+LANGUAGE_FEATURES = ("lexical", "stop_share")
+
+
+def language_columns(feature_names: list[str]) -> list[int]:
+    """The columns of ``LANGUAGE_FEATURES``, of the line and its neighbours."""
+    return [i for i, name in enumerate(feature_names) if name.split("@")[0] in LANGUAGE_FEATURES]
 
 
 @dataclass
@@ -109,18 +121,30 @@ class LineModel:
         self._seen[line] = score
         return score
 
+    @property
+    def language_neutral(self) -> bool:
+        """Trained without ``LANGUAGE_FEATURES`` (they are zeroed here)."""
+        return bool(self.info.get("language_neutral"))
+
     def predict(self, features: np.ndarray, lines: list[str]) -> np.ndarray:
         """Probability that each line is article text."""
         if len(lines) == 0:
             return np.zeros(0, dtype=np.float32)
-        X = add_lexical_context(features, self.lexical_scores(lines))
+        X = self._matrix(features, lines)
         self._check_width(X)
         return self.predict_matrix(X)
+
+    def _matrix(self, features: np.ndarray, lines: list[str]) -> np.ndarray:
+        if not self.language_neutral:
+            return add_lexical_context(features, self.lexical_scores(lines))
+        X = add_lexical_context(features, np.zeros(len(lines), dtype=np.float32))
+        X[:, language_columns(self.feature_names)] = 0.0
+        return X
 
     def predict_pages(self, pages: list[tuple[np.ndarray, list[str]]]) -> list[np.ndarray]:
         """``predict`` of each page's (features, lines), with the trees walked
         once over the rows of all pages."""
-        matrices = [add_lexical_context(features, self.lexical_scores(lines)) for features, lines in pages]
+        matrices = [self._matrix(features, lines) for features, lines in pages]
         if not matrices:
             return []
         for X in matrices:
@@ -192,6 +216,11 @@ _SEEN_LINES = 1 << 15
 @functools.lru_cache(maxsize=1)
 def default_model() -> LineModel:
     return LineModel.load(MODEL_PATH)
+
+
+@functools.lru_cache(maxsize=1)
+def default_neutral_model() -> LineModel:
+    return LineModel.load(NEUTRAL_MODEL_PATH)
 
 
 def smooth(prob: np.ndarray, penalty: float, threshold: float = 0.5) -> np.ndarray:

@@ -200,3 +200,64 @@ def test_a_batch_of_documents_comes_out_as_each_alone():
     assert [(d.status, d.reason, d.text, d.removed, d.metadata) for d in together] == \
            [(d.status, d.reason, d.text, d.removed, d.metadata) for d in alone]
     assert {d.status for d in together} == {"kept", "rejected"}
+
+
+class _LastLineDoubtingModel:
+    """A line model that doubts the last line of whatever page it sees: on
+    its own the shape of an eroding cascade (each pass would take the new
+    last paragraph), made on purpose."""
+    threshold_keep, smoothing = 0.5, 0.0
+
+    def predict(self, features, texts):
+        return np.array([0.9] * (len(texts) - 1) + [0.1], dtype=np.float32)[:len(texts)]
+
+
+def test_later_passes_do_not_erode_the_article_on_the_models_word_alone():
+    result = clean_text("\n\n".join(ARTICLE), CleanConfig(max_passes=8), model=_LastLineDoubtingModel())
+    # The first pass takes the last paragraph; later ones take no more of the article.
+    assert result.text == "\n\n".join(ARTICLE[:-1])
+    assert [reason for reason, _, _ in result.removed] == ["model"]
+    # A rule still removes prose in a later pass: here none applies, so one pass is all it takes.
+    assert clean_text("\n\n".join(ARTICLE), CleanConfig(max_passes=1), model=_LastLineDoubtingModel()).text == \
+        result.text
+
+
+GERMAN_ARTICLE = [
+    "Der Stadtrat hat am Donnerstag beschlossen, alle elf Stadtteilbibliotheken für mindestens drei weitere Jahre offen zu halten, und damit einen Plan aus dem Frühjahr zurückgenommen.",
+    "An vier Standorten werden die Öffnungszeiten allerdings gekürzt, was nach Angaben des Finanzausschusses rund 210.000 Euro im Jahr einsparen soll.",
+    "Die Initiative, die mehr als 8.000 Unterschriften gegen die Schließungen gesammelt hatte, sprach von einem Teilerfolg und will sich weiter für längere Öffnungszeiten einsetzen.",
+    "„Bibliotheken sind Orte, an denen Kinder das Lesen lieben lernen und Menschen ohne eigenen Computer sich um eine Stelle bewerben“, sagte die Sprecherin der Initiative.",
+    "Der Oberbürgermeister wies darauf hin, dass im Haushalt des kommenden Jahres noch immer eine Lücke von 4,5 Millionen Euro klaffe und andere Bereiche sparen müssten.",
+    "Über die Zukunft des Bücherbusses, der 38 Dörfer anfährt, soll im Frühjahr entschieden werden, wenn eine Bürgerbefragung abgeschlossen ist.",
+    "Ehrenamtliche betreiben bereits zwei der kleineren Zweigstellen, und die Stadt will Gruppen schulen, die an weiteren Standorten helfen möchten.",
+]
+GERMAN_CHROME_HEAD = ["Zum Inhalt springen", "Startseite", "Lokales", "Politik", "Sport", "Kultur", "Suche",
+                      "Bibliotheken bleiben offen", "Von Anna Schmidt", "Teilen"]
+GERMAN_CHROME_TAIL = ["Mehr zum Thema", "Neue Radbrücke eröffnet", "Grundsteuer steigt um vier Prozent",
+                      "Newsletter abonnieren", "Impressum", "Datenschutz", "Kontakt"]
+RUSSIAN_PROSE = ("Городской совет в четверг решил сохранить все одиннадцать районных библиотек открытыми "
+                 "как минимум ещё на три года, отказавшись от весеннего плана.")
+
+
+def test_the_language_of_a_page_is_told_from_its_longer_lines():
+    from pipeline.linefeatures import is_english
+
+    def english(text):
+        lines = split_lines(text)
+        return is_english(lines, line_features(lines))
+
+    assert english(page())
+    assert not english("\n".join(GERMAN_CHROME_HEAD + GERMAN_ARTICLE + GERMAN_CHROME_TAIL))
+    assert not english("\n".join([RUSSIAN_PROSE] * 4))
+    assert english("\n".join(GERMAN_ARTICLE[:1]))  # too little to tell
+    # English long lines without stop words (a product list) show no other language.
+    products = [f"Stainless Steel Pressure Cooker {i} Quart Induction Compatible Dishwasher Safe Lid Valve"
+                for i in range(6)]
+    assert english("\n".join(products))
+
+
+def test_an_article_in_another_language_keeps_its_paragraphs():
+    text = "\n".join(GERMAN_CHROME_HEAD + GERMAN_ARTICLE + GERMAN_CHROME_TAIL)
+    result = clean_text(text)
+    assert all(paragraph in result.text for paragraph in GERMAN_ARTICLE)
+    assert not any(line in result.text.split("\n") for line in ["Startseite", "Impressum", "Newsletter abonnieren"])
