@@ -96,7 +96,9 @@ _PHRASE_CHROME: tuple[tuple[str, str], ...] = (
                r"(?:quality|independent|trusted|fearless) journalism (?:should|is|needs|matters|costs)|"
                r"journalism (?:should be (?:free|available)|costs money|needs your)|"
                r"help us (?:to )?(?:tell|keep|continue|fund|report)|we (?:rely|depend) on (?:readers|you|your)|"
-               r"we need your (?:help|support) to (?:keep|continue|fund))"),
+               r"we need your (?:help|support) to (?:keep|continue|fund)|"
+               r"support (?:[\w.]+ ){1,4}so (?:that )?we (?:can )?(?:continue|keep)|"
+               r"(?:is|it's|it’s) (?:far from|not) free to (?:produce|make|run|publish))"),
     ("subscription", r"\b(?:subscribe (?:now|today|to (?:our|the|read|continue|get))|subscribers? only|"
                      r"(?:to )?continue reading,? (?:please )?(?:subscribe|sign|log)|unlimited (?:digital )?access|"
                      r"sign (?:up|in) to (?:read|continue|get|receive|unlock)|"

@@ -165,6 +165,15 @@ def test_shopping_buttons_disclosures_and_credits_are_chrome():
     assert chrome_reason("The photo agency sold the picture via Getty Images to several newspapers last year.") is None
 
 
+def test_donation_appeals_that_name_the_cost_of_the_work_are_chrome():
+    assert chrome_reason("Our reporting is free to read, but it is far from free to produce.") == "appeal"
+    assert chrome_reason("Support The Halbury Post so we can continue to cover the council for you.") == "appeal"
+    assert chrome_reason("It's not free to make: please chip in what you can.") == "appeal"
+    # An article's sentences about support and costs are not.
+    assert chrome_reason("The clinic said the vaccine is free to residents but far from cheap to produce.") is None
+    assert chrome_reason("Residents support the plan so we can expect work to start in May, he said.") is None
+
+
 def test_inline_related_link_is_removed_and_the_article_goes_on():
     text = "\n".join([P1, "Read more: Bridge reopens after months of repairs to its deck and railings", P2,
                       "Related: Mayor opens new bridge", P3])
