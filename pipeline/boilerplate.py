@@ -648,7 +648,7 @@ def clean_texts(texts: list[str], config: CleanConfig = CleanConfig(), *, titles
     changing = list(range(len(texts)))
     for _ in range(config.max_passes - 1):
         again = _clean_passes([results[i].text for i in changing], config, [titles[i] for i in changing],
-                              recurring, model, later=True)
+                              recurring, model)
         still = []
         for i, result in zip(changing, again):
             before = results[i]
@@ -663,7 +663,7 @@ def clean_texts(texts: list[str], config: CleanConfig = CleanConfig(), *, titles
 
 
 def _clean_passes(texts: list[str], config: CleanConfig, titles: list[str | None], recurring: frozenset[str],
-                  model, later: bool = False) -> list[CleanResult]:
+                  model) -> list[CleanResult]:
     """One pass of the cleaner over each text.
 
     Two views of every line are combined. The rules (lexical chrome, spam,
@@ -691,14 +691,19 @@ def _clean_passes(texts: list[str], config: CleanConfig, titles: list[str | None
     else:
         models = [model] * len(pages)
     probs = _predict(models, inputs)
-    # Later passes see a page whose chrome is gone, and the model can then
-    # read the edge of the article as the edge of the page. They may take
-    # chrome the first pass left, but not, on the model's word alone, prose
-    # of the page's main block of paragraphs: that eroded whole articles
-    # pass by pass (one page emptied on its third pass).
-    guards = [in_main_block(features) if later else None for features, _ in inputs]
+    guards = [in_main_block(features) for features, _ in inputs]
     return [_finish_pass(lines, rules, metadata, prob, config, recurring, m, guard)
             for (lines, rules, metadata), prob, m, guard in zip(pages, probs, models, guards)]
+
+
+# The model alone removes prose of the page's main block of paragraphs only
+# below this share of its threshold. Each pass cleans the previous one's
+# output, and a page without its chrome can make the edge of the article
+# look like the edge of the page: pass by pass the model took the last
+# paragraphs at probabilities just under its threshold (one page emptied on
+# its third pass). A rule of every pass, not of later ones only, so that
+# cleaning a cleaned text still changes nothing.
+MAIN_BLOCK_SURE = 0.6
 
 
 def _predict(models: list, inputs: list[tuple]) -> list:
@@ -719,8 +724,9 @@ def _predict(models: list, inputs: list[tuple]) -> list:
 def _finish_pass(lines: list[Line], rules: list[Line], metadata: dict[str, str], prob, config: CleanConfig,
                  recurring: frozenset[str], model, guard=None) -> CleanResult:
     """Combine the rules' reasons and the model's probabilities of one
-    page's lines. Prose on lines where ``guard`` (a boolean per line) is
-    true is not removed on the model's word alone."""
+    page's lines. Prose on lines where ``guard`` (a boolean per line: in the
+    page's main block of paragraphs) is true is removed on the model's word
+    alone only when it is sure (``MAIN_BLOCK_SURE``)."""
     if lines:
         threshold = config.line_threshold if config.line_threshold is not None else model.threshold_keep
         smoothing = config.smoothing if config.smoothing is not None else model.smoothing
@@ -735,7 +741,8 @@ def _finish_pass(lines: list[Line], rules: list[Line], metadata: dict[str, str],
                 line.reason = rule.reason
             elif not k:
                 reason = rule.reason or chrome_category(line.text, line.words) or "model"
-                if not (reason == "model" and guard is not None and guard[j] and _is_prose(line)):
+                if not (reason == "model" and guard is not None and guard[j] and _is_prose(line)
+                        and p >= MAIN_BLOCK_SURE * threshold):
                     line.reason = reason
     if not any(line.kept and _is_prose(line) for line in lines):
         # The model alone never empties a text, nor takes its last prose:

@@ -203,23 +203,36 @@ def test_a_batch_of_documents_comes_out_as_each_alone():
 
 
 class _LastLineDoubtingModel:
-    """A line model that doubts the last line of whatever page it sees: on
-    its own the shape of an eroding cascade (each pass would take the new
-    last paragraph), made on purpose."""
+    """A line model that doubts the last line of whatever page it sees (at
+    ``doubt``): on its own the shape of an eroding cascade (each pass would
+    take the new last paragraph), made on purpose."""
     threshold_keep, smoothing = 0.5, 0.0
 
+    def __init__(self, doubt):
+        self.doubt = doubt
+
     def predict(self, features, texts):
-        return np.array([0.9] * (len(texts) - 1) + [0.1], dtype=np.float32)[:len(texts)]
+        return np.array([0.9] * (len(texts) - 1) + [self.doubt], dtype=np.float32)[:len(texts)]
 
 
-def test_later_passes_do_not_erode_the_article_on_the_models_word_alone():
-    result = clean_text("\n\n".join(ARTICLE), CleanConfig(max_passes=8), model=_LastLineDoubtingModel())
-    # The first pass takes the last paragraph; later ones take no more of the article.
-    assert result.text == "\n\n".join(ARTICLE[:-1])
-    assert [reason for reason, _, _ in result.removed] == ["model"]
-    # A rule still removes prose in a later pass: here none applies, so one pass is all it takes.
-    assert clean_text("\n\n".join(ARTICLE), CleanConfig(max_passes=1), model=_LastLineDoubtingModel()).text == \
-        result.text
+def test_the_model_alone_takes_the_articles_prose_only_when_sure():
+    from pipeline.boilerplate import MAIN_BLOCK_SURE
+    doubtful = 0.5 * (1 + MAIN_BLOCK_SURE) * _LastLineDoubtingModel.threshold_keep  # under the threshold, not sure
+    result = clean_text("\n\n".join(ARTICLE), CleanConfig(max_passes=8), model=_LastLineDoubtingModel(doubtful))
+    assert result.text == "\n\n".join(ARTICLE) and result.removed == []
+    # A sure model takes the line; each later pass then takes the next one
+    # down to the last prose, which the model alone never takes.
+    sure = 0.5 * MAIN_BLOCK_SURE * _LastLineDoubtingModel.threshold_keep
+    result = clean_text("\n\n".join(ARTICLE), CleanConfig(max_passes=8), model=_LastLineDoubtingModel(sure))
+    assert result.text == "\n\n".join(ARTICLE[:1])
+    assert clean_text("\n\n".join(ARTICLE), CleanConfig(max_passes=1), model=_LastLineDoubtingModel(sure)).text == \
+        "\n\n".join(ARTICLE[:-1])
+    # Outside the main block of paragraphs (a lone paragraph after a run of
+    # short lines) a doubtful model's word is enough.
+    tail = "The branch at Elsworth will close for two weeks in August while its roof is repaired, the council said."
+    text = "\n".join(["\n\n".join(ARTICLE)] + ["Related stories", "Council tax to rise", "New bridge opens",
+                                                "Most read", "Weather"] + [tail])
+    assert tail not in clean_text(text, CleanConfig(max_passes=1), model=_LastLineDoubtingModel(doubtful)).text
 
 
 GERMAN_ARTICLE = [
