@@ -103,27 +103,40 @@ def _limited(stage, doc: Document, config: CleanConfig, *args) -> Document:
     return doc
 
 
+# After the limit the timer fires again every this many seconds until the
+# stage has stopped: a library that swallows exceptions (one raised inside a
+# ``__del__`` run by the garbage collector is only printed) must not let a
+# document run on unlimited.
+_RETRY_SECONDS = 0.05
+
+
 def _within_limit(stage, arg, config: CleanConfig, *args) -> bool:
     """Run ``stage(arg, config, *args)``; False if it ran past
-    ``config.doc_time_limit`` seconds and was interrupted."""
+    ``config.doc_time_limit`` seconds (it is then interrupted)."""
     limit = config.doc_time_limit
     if not limit or threading.current_thread() is not threading.main_thread():
         stage(arg, config, *args)
         return True
+    state = {"done": False, "fired": False}
 
     def time_up(signum, frame):
-        raise _TimeUp()
+        if not state["done"]:
+            state["fired"] = True
+            raise _TimeUp()
 
     previous = signal.signal(signal.SIGALRM, time_up)
-    signal.setitimer(signal.ITIMER_REAL, limit)
+    signal.setitimer(signal.ITIMER_REAL, limit, _RETRY_SECONDS)
     try:
-        stage(arg, config, *args)
-        return True
+        try:
+            stage(arg, config, *args)
+        finally:
+            state["done"] = True
     except _TimeUp:
-        return False
+        state["done"] = True
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    return not state["fired"]
 
 
 def recurring_lines(texts: list[str], min_docs: int) -> frozenset[str]:

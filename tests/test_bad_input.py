@@ -179,3 +179,28 @@ def test_an_unreadable_file_is_one_sentence_a_non_zero_exit_and_read_once_it_can
         assert "flood barrier" in (clean / records["barrier.txt"]["path"]).read_text(encoding="utf-8")
     finally:
         shutil.rmtree(base)
+
+
+def test_the_time_limit_holds_when_a_library_swallows_the_interruption():
+    import time
+
+    from pipeline.clean import _within_limit
+    from pipeline.config import CleanConfig
+    swallowed = []
+
+    def stage(doc, config):
+        # As a __del__ run by the garbage collector does: the first
+        # interruption is swallowed, the work goes on.
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                while time.monotonic() < deadline:
+                    pass
+            except Exception as exc:  # noqa: BLE001 - the library's behaviour under test
+                if swallowed:
+                    raise
+                swallowed.append(exc)
+
+    started = time.monotonic()
+    assert _within_limit(stage, None, CleanConfig(doc_time_limit=0.2)) is False
+    assert swallowed and time.monotonic() - started < 2
