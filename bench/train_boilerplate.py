@@ -1,6 +1,8 @@
-"""Train the line classifier and write pipeline/models/boilerplate.npz.
+"""Train the line classifiers and write pipeline/models/boilerplate.npz
+(the main model) and boilerplate_neutral.npz (for pages not in English).
 
     python -m bench.train_boilerplate            # needs ../shared and scikit-learn
+    python -m bench.train_boilerplate --model neutral --neutral-out /tmp/n.npz
 
 Data: the pages of ../shared/data/aeb and ../shared/data/wcxb-dev, rendered
 as scraped text and labelled line by line (bench/linedata.py). Sites are
@@ -16,6 +18,8 @@ Steps, all with fixed seeds:
 3. decision threshold and smoothing penalty chosen on out-of-fold
    predictions of the training sites (never on the held-out ones);
 4. export to plain arrays.
+The language-neutral model repeats steps 2-4 with the lexical scores and
+the English stop-word share zeroed (``linemodel.LANGUAGE_FEATURES``).
 """
 from __future__ import annotations
 
