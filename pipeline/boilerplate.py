@@ -371,6 +371,8 @@ def chrome_category(text: str, words: int) -> str | None:
     folded = fold(text)
     if words <= 12 and (reason := _whole_line_chrome(text, folded)):
         return reason
+    if words <= 5 and _MORE_FROM_SITE.match(text):
+        return "related"
     for reason, test in _PHRASE:
         if test.search(text, folded):
             return reason
@@ -605,6 +607,12 @@ def clean_extracted(text: str, config: CleanConfig = CleanConfig(), *, title: st
         elif spam.spam_score_reaches(line.text, spam.BLATANT_SPAM_SCORE):
             line.reason = "spam"
     return _result(lines, {})
+
+
+# "More Washington Examiner", "More from The Hill": the heading of a block of
+# teasers after the article names the site in capitals (case matters: "More
+# rain is expected" is a sentence).
+_MORE_FROM_SITE = re.compile(r"^More (?:from )?(?:[A-Z][\w.'’&-]*)(?: [A-Z][\w.'’&-]*){0,3}$")
 
 
 def _whole_line_chrome(text: str, folded: str) -> str | None:

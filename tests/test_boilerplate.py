@@ -174,6 +174,14 @@ def test_donation_appeals_that_name_the_cost_of_the_work_are_chrome():
     assert chrome_reason("Residents support the plan so we can expect work to start in May, he said.") is None
 
 
+def test_a_more_from_the_site_heading_starts_related_stories():
+    assert chrome_reason("More Washington Examiner") == "related"
+    assert chrome_reason("More from The Halbury Post") == "related"
+    # Case matters: these are a sentence and a subhead's lower-case words.
+    assert chrome_reason("More rain is expected.") is None
+    assert chrome_reason("More than half of them voted") is None
+
+
 def test_inline_related_link_is_removed_and_the_article_goes_on():
     text = "\n".join([P1, "Read more: Bridge reopens after months of repairs to its deck and railings", P2,
                       "Related: Mayor opens new bridge", P3])
