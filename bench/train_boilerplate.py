@@ -35,7 +35,7 @@ from bench.linedata import cropped, load_pages
 from bench.shared import hashed_matrix, require_shared
 from pipeline.linefeatures import FEATURES
 from pipeline.linemodel import (LEXICAL_BUCKETS, LEXICAL_CONTEXT, MODEL_PATH, NEUTRAL_MODEL_PATH, LineModel,
-                                add_lexical_context, language_columns, lexical_buckets, smooth)
+                                add_lexical_context, language_neutral_matrix, lexical_buckets, smooth)
 
 SEED = 0
 FOLDS = 4
@@ -189,9 +189,7 @@ def main() -> None:
 
 
 def neutral_matrix(page) -> np.ndarray:
-    X = add_lexical_context(page.features, np.zeros(len(page.lines), dtype=np.float32))
-    X[:, language_columns(FEATURES + LEXICAL_CONTEXT)] = 0.0
-    return X
+    return language_neutral_matrix(page.features, FEATURES + LEXICAL_CONTEXT)
 
 
 def fit_with_oof(train, train_X):

@@ -64,6 +64,20 @@ def language_columns(feature_names: list[str]) -> list[int]:
     return [i for i, name in enumerate(feature_names) if name.split("@")[0] in LANGUAGE_FEATURES]
 
 
+def language_neutral_matrix(features: np.ndarray, feature_names: list[str]) -> np.ndarray:
+    """The rows the language-neutral model is trained on and sees: the line
+    features with the lexical columns appended and ``LANGUAGE_FEATURES``
+    zeroed (``feature_names`` names the columns of the result)."""
+    X = add_lexical_context(features, np.zeros(len(features), dtype=np.float32))
+    X[:, _language_columns(tuple(feature_names))] = 0.0
+    return X
+
+
+@functools.lru_cache(maxsize=4)
+def _language_columns(feature_names: tuple[str, ...]) -> list[int]:
+    return language_columns(list(feature_names))
+
+
 @dataclass
 class LineModel:
     feature_names: list[str]
@@ -137,9 +151,7 @@ class LineModel:
     def _matrix(self, features: np.ndarray, lines: list[str]) -> np.ndarray:
         if not self.language_neutral:
             return add_lexical_context(features, self.lexical_scores(lines))
-        X = add_lexical_context(features, np.zeros(len(lines), dtype=np.float32))
-        X[:, language_columns(self.feature_names)] = 0.0
-        return X
+        return language_neutral_matrix(features, self.feature_names)
 
     def predict_pages(self, pages: list[tuple[np.ndarray, list[str]]]) -> list[np.ndarray]:
         """``predict`` of each page's (features, lines), with the trees walked
