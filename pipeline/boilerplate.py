@@ -125,13 +125,14 @@ _RELATED_LINK = re.compile(r"^[\W_]*(?:related(?: (?:article|story|post|reading|
 _PHRASE = tuple((reason, Prefiltered(re.compile(body, _I))) for reason, body in _PHRASE_CHROME)
 CHROME_CATEGORIES = tuple(dict.fromkeys(r for r, _ in _WHOLE_LINE_CHROME + _PHRASE_CHROME))
 
-# Photo credits and captions: "Photograph: X/AP", "(X via Getty Images)",
+# Photo credits and captions: "Photograph: X/AP", "X | Getty Images", "(X via Getty Images)",
 # "(Photo by X / AFP)", "Image: Reuters", "(AP Photo/X)".
 _CREDIT_PATTERN = re.compile(
     r"(?:\b(?:photograph|photo|image|picture|illustration|credit|source|video)(?:\s+by)?\s*:\s*[^.]{2,80}$|"
     r"\((?:[^()]{0,80}\b(?:via getty images|getty images|photo by|photograph by|ap photo|afp|reuters|"
     r"epa|shutterstock|alamy|pool|file photo|handout)\b[^()]{0,80})\)\s*$|"
-    r"/\s*(?:ap|afp|reuters|epa|getty images|pa|shutterstock|alamy)\s*$|"
+    r"[/|]\s*(?:ap|afp|reuters|epa|getty images|pa|shutterstock|alamy|bloomberg|corbis|wireimage|redux|sipa|"
+    r"xinhua|zuma press|nurphoto)\s*$|"
     r"\bvia (?:getty images|wikimedia commons|unsplash|flickr|shutterstock|alamy|(?:the )?library of congress)\s*\.?$)",
     _I)
 _CREDIT = Prefiltered(_CREDIT_PATTERN)
@@ -187,10 +188,12 @@ PARAGRAPH_WORDS = 12
 SENTENCE_PARAGRAPH_WORDS = 8
 SHORT_SENTENCE_WORDS = 3
 # A line printed again later in the page (caption, pull quote) when this
-# share of its word trigrams is already in an earlier line.
+# share of its word trigrams is already in an earlier line (in the earlier
+# lines together, for a line this long: paragraphs printed again glued).
 REPEAT_CONTAINMENT = 0.8
 REPEAT_MIN_WORDS = 6
 REPEAT_GRAM = 3
+REPEAT_JOINED_WORDS = 25
 
 
 # ---------------------------------------------------------------- records
@@ -526,7 +529,10 @@ def mark_repeats(lines: list[Line]) -> None:
     """A line printed again later in the page (a caption or a pull quote
     printed twice; a long paragraph repeated with a word changed) is kept
     once: the later copy goes as ``repeated`` when ``REPEAT_CONTAINMENT`` of
-    its word trigrams are in one earlier kept line. Trigrams, not words:
+    its word trigrams are in one earlier kept line, or, for a line of
+    ``REPEAT_JOINED_WORDS`` words or more, in the earlier kept lines
+    together: a page that prints its paragraphs again glued into one line
+    (a summary card, a print view) keeps them once. Trigrams, not words:
     paragraphs of one topic (the clauses of a promotion's terms, the steps
     of a guide) share most of their words but few trigrams (words: held-out
     text F1 0.931 / 0.950; trigrams: 0.931 / 0.952). Shorter lines than ``REPEAT_MIN_WORDS`` words
@@ -534,15 +540,19 @@ def mark_repeats(lines: list[Line]) -> None:
     options:", "Price:", "Gluten free") recur in articles by design, and
     removing them cost 0.007 held-out text F1 on aeb."""
     earlier: list[set[tuple[str, ...]]] = []
+    seen: set[tuple[str, ...]] = set()
     for line in lines:
         if not line.kept or line.words < REPEAT_MIN_WORDS:
             continue
         words = _key(line.text).split()
         grams = set(zip(*(words[k:] for k in range(REPEAT_GRAM)))) or {tuple(words)}
-        if any(len(grams & prior) >= REPEAT_CONTAINMENT * len(grams) for prior in earlier[-200:]):
+        need = REPEAT_CONTAINMENT * len(grams)
+        if (line.words >= REPEAT_JOINED_WORDS and len(grams & seen) >= need) \
+                or any(len(grams & prior) >= need for prior in earlier[-200:]):
             line.reason = "repeated"
             continue
         earlier.append(grams)
+        seen |= grams
 
 
 def drop_title(lines: list[Line], title: str | None) -> None:

@@ -86,6 +86,15 @@ def test_repeated_paragraph_is_kept_once():
     assert kept_lines("\n".join([P1, P2, P1.replace("Thursday", "Thursday,"), P3])) == [P1, P2, P3]
 
 
+def test_paragraphs_printed_again_glued_into_one_line_are_kept_once():
+    # A summary card that repeats the article's paragraphs as one line.
+    assert kept_lines("\n".join([P1, P2, P3, " ".join([P1, P2, P3]), P4])) == [P1, P2, P3, P4]
+    # A long line that shares a few phrases with several paragraphs is not a repeat.
+    recap = ("The council voted on Thursday, the finance committee said in its report, and campaigners "
+             "who had collected signatures now wait for the consultation on the mobile library service.")
+    assert kept_lines("\n".join([P1, P2, P3, recap])) == [P1, P2, P3, recap]
+
+
 def test_paragraphs_that_share_their_words_but_not_their_wording_are_both_kept():
     terms = "Members can return any product within thirty days of delivery for a full refund of the price."
     other = "A full refund of the delivery price to members for any product within thirty days."
@@ -158,6 +167,8 @@ def test_shopping_buttons_disclosures_and_credits_are_chrome():
     assert chrome_reason("Enjoyed this? We need your help to keep publishing.") == "appeal"
     assert chrome_reason("A reader checks her phone in bed. Jane Doe/Moment via Getty Images") == "caption"
     assert chrome_reason("A coffee house in 1797, engraving — via Wikimedia Commons") == "caption"
+    assert chrome_reason("Sam Reed | Bloomberg | Getty Images") == "caption"
+    assert chrome_reason("Sam Reed | AFP") == "caption"
     # The same words inside an article's sentences are not chrome.
     assert chrome_reason("Shoppers queued to buy now-scarce heaters, the retailer said on Monday.") is None
     assert chrome_reason("\"We need your help to find him,\" the police said.") is None
