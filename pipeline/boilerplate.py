@@ -691,7 +691,7 @@ def _clean_passes(texts: list[str], config: CleanConfig, titles: list[str | None
     says so, or when the model says so; its reason is the rule's, the kind
     of chrome it matches, or ``model``, and its score is recorded.
     """
-    from .linefeatures import in_main_block, is_english, line_features
+    from .linefeatures import is_english, line_features, main_block_without
     pages = []
     for text, title in zip(texts, titles):
         lines = split_lines(text)
@@ -709,7 +709,8 @@ def _clean_passes(texts: list[str], config: CleanConfig, titles: list[str | None
     else:
         models = [model] * len(pages)
     probs = _predict(models, inputs)
-    guards = [in_main_block(features) for features, _ in inputs]
+    guards = [main_block_without(lines, [rule.reason in TRUSTED_RULES for rule in rules])
+              for lines, rules, _ in pages]
     return [_finish_pass(lines, rules, metadata, prob, config, recurring, m, guard)
             for (lines, rules, metadata), prob, m, guard in zip(pages, probs, models, guards)]
 
@@ -720,7 +721,10 @@ def _clean_passes(texts: list[str], config: CleanConfig, titles: list[str | None
 # look like the edge of the page: pass by pass the model took the last
 # paragraphs at probabilities just under its threshold (one page emptied on
 # its third pass). A rule of every pass, not of later ones only, so that
-# cleaning a cleaned text still changes nothing.
+# cleaning a cleaned text still changes nothing. The main block is found
+# with the lines the rules removed taken out: an advertisement label and a
+# video player's text between two paragraphs do not end an article
+# (held-out text F1 aeb 0.949 -> 0.952, wcxb-dev unchanged).
 MAIN_BLOCK_SURE = 0.6
 
 

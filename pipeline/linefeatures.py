@@ -177,13 +177,21 @@ def is_english(lines: list[Line], features: np.ndarray) -> bool:
     return other < OTHER_MIN_STOP_SHARE and script < OTHER_SCRIPT_SHARE
 
 
-def in_main_block(features: np.ndarray) -> np.ndarray:
-    """Per line of a page (its ``line_features``): in the block of
-    paragraphs that holds most of its text (see ``_block_features``)."""
-    return features[:, _IN_MAIN_BLOCK] > 0
+def main_block_without(lines: list[Line], skip: list[bool]) -> np.ndarray:
+    """Per line: in the page's main block of paragraphs once the lines where
+    ``skip`` is true (chrome the rules removed: an advertisement label, a
+    video player's text) are taken out, so that they do not cut an article
+    in two. Skipped lines are never in it."""
+    kept = np.flatnonzero(~np.asarray(skip, dtype=bool))
+    out = np.zeros(len(lines), dtype=bool)
+    if len(kept):
+        paragraph = np.array([is_paragraph(lines[i]) for i in kept])
+        chars = np.array([len(lines[i].text) for i in kept], dtype=np.float32)
+        _, in_main, _ = _block_features(paragraph, np.where(paragraph, chars, 0.0))
+        out[kept] = in_main > 0
+    return out
 
 
-_IN_MAIN_BLOCK = _OWN_INDEX["in_main_block"]
 _STOP_SHARE = _OWN_INDEX["stop_share"]
 _COMMENTS = _OWN_INDEX["cat_comments"]
 _RELATED = _OWN_INDEX["cat_related"]

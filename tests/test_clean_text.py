@@ -234,6 +234,12 @@ def test_the_model_alone_takes_the_articles_prose_only_when_sure():
                                                 "Most read", "Weather"] + [tail])
     assert tail not in clean_text(text, CleanConfig(max_passes=1), model=_LastLineDoubtingModel(doubtful)).text
 
+    # Chrome the rules remove inside the article (advertisement labels, a
+    # newsletter prompt) does not cut the last paragraph off its block.
+    text = "\n".join(ARTICLE[:-1] + ["Advertisement", "Sign up for our morning newsletter", "Advertisement", ARTICLE[-1]])
+    assert clean_text(text, CleanConfig(max_passes=1), model=_LastLineDoubtingModel(doubtful)).text == \
+        "\n\n".join(ARTICLE)
+
 
 GERMAN_ARTICLE = [
     "Der Stadtrat hat am Donnerstag beschlossen, alle elf Stadtteilbibliotheken für mindestens drei weitere Jahre offen zu halten, und damit einen Plan aus dem Frühjahr zurückgenommen.",
