@@ -67,7 +67,15 @@ _WHOLE_LINE_CHROME: tuple[tuple[str, str], ...] = (
                 r"(?:you )?(?:may|might) (?:also )?(?:like|be interested in|enjoy)|read (?:more|next|also)|"
                 r"also read|see also|most (?:read|popular|viewed|shared)|trending(?: now| stories)?|top stories.*|"
                 r"our picks|editor'?s picks|latest (?:news|stories)|what to read next|don'?t miss|"
-                r"end of list|in other news)"),
+                r"end of list|in other news|"
+                # the same headings in other languages (pt, es, fr, de, it, nl, id)
+                r"voc[eê] (?:tamb[eé]m )?pode gostar|veja tamb[eé]m|leia (?:tamb[eé]m|mais)|mais lidas|leggi anche|"
+                r"(?:not[ií]cias|artigos|posts|mat[eé]rias|noticias|art[ií]culos) relacionad[oa]s|"
+                r"(?:tambi[eé]n )?te puede interesar|lo m[aá]s le[ií]do|lee tambi[eé]n|[àa]? ?lire aussi|"
+                r"sur le m[eê]me sujet|articles similaires|les plus lus|das k[oö]nnte sie auch interessieren|"
+                r"mehr zum thema|weitere artikel|[aä]hnliche artikel|meistgelesen|potrebbe interessarti|"
+                r"articoli correlati|i pi[uù] letti|lees ook|gerelateerde artikelen|meest gelezen|baca juga|"
+                r"(?:artikel|berita) terkait)"),
     ("social", r"(?:share|share this(?: article| story)?|share on \w+|tweet|email|print|copy link|"
                r"facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|telegram|follow us(?: on \w+)?|"
                r"(?:share|follow)(?:\s*[|/·]\s*\w+)+)"),
@@ -121,7 +129,9 @@ _PHRASE_CHROME: tuple[tuple[str, str], ...] = (
 # the line features: the model reads a related line as the start of a
 # related section and would drop the article's rest after an inline link.
 _RELATED_LINK = re.compile(r"^[\W_]*(?:related(?: (?:article|story|post|reading|coverage))?|also read|"
-                           r"read (?:more|also|next)|see also|recommended|must read|don'?t miss)\s*:\s*\w", _I)
+                           r"read (?:more|also|next)|see also|recommended|must read|don'?t miss|"
+                           r"leia (?:tamb[eé]m|mais)|veja tamb[eé]m|lee tambi[eé]n|[àa] lire aussi|lire aussi|"
+                           r"mehr dazu|leggi anche|lees ook|baca juga)\s*:\s*\w", _I)
 _PHRASE = tuple((reason, Prefiltered(re.compile(body, _I))) for reason, body in _PHRASE_CHROME)
 CHROME_CATEGORIES = tuple(dict.fromkeys(r for r, _ in _WHOLE_LINE_CHROME + _PHRASE_CHROME))
 

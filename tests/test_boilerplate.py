@@ -176,6 +176,16 @@ def test_shopping_buttons_disclosures_and_credits_are_chrome():
     assert chrome_reason("The photo agency sold the picture via Getty Images to several newspapers last year.") is None
 
 
+def test_related_headings_and_links_in_other_languages_are_chrome():
+    for heading in ("Você pode gostar...", "Artigos relacionados", "À lire aussi", "Mehr zum Thema", "Leggi anche",
+                    "Te puede interesar", "Baca juga"):
+        assert chrome_reason(heading) == "related", heading
+    result = rules_only("\n".join([P1, "Leia também: Prefeito anuncia obras na ponte", P2, P3]))
+    assert result.text.split("\n\n") == [P1, P2, P3]
+    # Sentences that start with the same words are not chrome.
+    assert chrome_reason("Veja também o vídeo abaixo, que mostra a cheia do rio na quarta-feira.") is None
+
+
 def test_donation_appeals_that_name_the_cost_of_the_work_are_chrome():
     assert chrome_reason("Our reporting is free to read, but it is far from free to produce.") == "appeal"
     assert chrome_reason("Support The Halbury Post so we can continue to cover the council for you.") == "appeal"
