@@ -56,12 +56,17 @@ _WHOLE_LINE_CHROME: tuple[tuple[str, str], ...] = (
                       # shopping buttons of affiliate reviews
                       r"check (?:the )?(?:latest |current |today'?s )?price(?: (?:on|at) [\w.]+)?|"
                       r"buy (?:it )?(?:now|(?:on|at|from) [\w.]+)|shop now|view (?:the )?deal|"
-                      r"see (?:the )?(?:price|deal|it)(?: (?:on|at) [\w.]+)?)"),
+                      r"see (?:the )?(?:price|deal|it)(?: (?:on|at) [\w.]+)?|"
+                      # the label in other languages (pt, es, fr, de, it, nl, id)
+                      r"publicidade|publicidad|publicit[eé]|anzeige|werbung|pubblicit[aà]|advertentie|iklan)"),
     ("comments", r"(?:\d+\s+)?(?:comments?|replies|reply|leave a (?:comment|reply)|post a comment|add a comment|"
                  r"show comments|view comments|load comments|comments? \(\d+\)|join the (?:conversation|discussion)|"
                  r"join our commenting forum|please enter your (?:comment|name|email)(?: here)?!?|"
                  r"(?:cancel )?reply|log ?in to (?:comment|reply)|be the first to comment|"
-                 r"save my name, email,? and website in this browser for the next time i comment\.?)"),
+                 r"save my name, email,? and website in this browser for the next time i comment\.?|"
+                 r"(?:\d+\s+)?(?:coment[aá]rios?|commentaires?|kommentare?|commenti|reacties|komentar)|"
+                 r"deix(?:e|ar) (?:um|seu|o seu) coment[aá]rio|deja (?:un|tu) comentario|laisser un commentaire|"
+                 r"kommentar (?:schreiben|verfassen)|lascia un commento)"),
     ("related", r"(?:related|related (?:news|stories|articles|content|posts|coverage|topics|links|reading)|"
                 r"more (?:from|on|stories|news|in|like this)\b.*|more stories|recommended(?: for you| stories| articles)?|"
                 r"(?:you )?(?:may|might) (?:also )?(?:like|be interested in|enjoy)|read (?:more|next|also)|"
@@ -78,7 +83,8 @@ _WHOLE_LINE_CHROME: tuple[tuple[str, str], ...] = (
                 r"(?:artikel|berita) terkait)"),
     ("social", r"(?:share|share this(?: article| story)?|share on \w+|tweet|email|print|copy link|"
                r"facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|telegram|follow us(?: on \w+)?|"
-               r"(?:share|follow)(?:\s*[|/·]\s*\w+)+)"),
+               r"(?:share|follow)(?:\s*[|/·]\s*\w+)+|"
+               r"compartilh(?:e|ar)|compartir|partager|teilen|condividi|delen|bagikan)"),
     ("navigation", r"(?:home|menu|search|skip to (?:main )?content|back to top|next|previous|close|"
                    r"sections|navigation|main menu|open menu|toggle navigation|log ?in|sign ?in|sign ?up|"
                    r"register|my account|subscribe|subscribe now|start reading|download the app|"

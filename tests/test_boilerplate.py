@@ -186,6 +186,13 @@ def test_related_headings_and_links_in_other_languages_are_chrome():
     assert chrome_reason("Veja também o vídeo abaixo, que mostra a cheia do rio na quarta-feira.") is None
 
 
+def test_advertisement_comment_and_share_labels_in_other_languages_are_chrome():
+    assert [chrome_reason(t) for t in ("» Publicidade", "Anzeige", "Publicité")] == ["advertisement"] * 3
+    assert [chrome_reason(t) for t in ("12 comentários", "Kommentare", "Deixe seu comentário")] == ["comments"] * 3
+    assert [chrome_reason(t) for t in ("Compartilhe", "Teilen", "Partager")] == ["social"] * 3
+    assert chrome_reason("Werbung macht Spaß, sagt der Chef der Agentur.") is None
+
+
 def test_donation_appeals_that_name_the_cost_of_the_work_are_chrome():
     assert chrome_reason("Our reporting is free to read, but it is far from free to produce.") == "appeal"
     assert chrome_reason("Support The Halbury Post so we can continue to cover the council for you.") == "appeal"
