@@ -64,7 +64,7 @@ _WHOLE_LINE_CHROME: tuple[tuple[str, str], ...] = (
                  r"join our commenting forum|please enter your (?:comment|name|email)(?: here)?!?|"
                  r"(?:cancel )?reply|log ?in to (?:comment|reply)|be the first to comment|"
                  r"save my name, email,? and website in this browser for the next time i comment\.?|"
-                 r"(?:\d+\s+)?(?:coment[aá]rios?|commentaires?|kommentare?|commenti|reacties|komentar)|"
+                 r"coment[aá]rios?|commentaires?|kommentare?|commenti|reacties|komentar|"
                  r"deix(?:e|ar) (?:um|seu|o seu) coment[aá]rio|deja (?:un|tu) comentario|laisser un commentaire|"
                  r"kommentar (?:schreiben|verfassen)|lascia un commento)"),
     ("related", r"(?:related|related (?:news|stories|articles|content|posts|coverage|topics|links|reading)|"
