@@ -47,6 +47,11 @@ _GLUED = re.compile(r"(?<=[a-z\u00e0-\u00ff][.!?])(?=[A-Z\u00c0-\u00de][a-z\u00e
 # "list 1 of 3Russia-Ukraine war": a slider or related-list marker fused to a headline.
 _LIST_MARKER = re.compile(r"^[-•*·]?\s*(?:list|item|slide|story|image|photo)\s+\d+\s+of\s+\d+\s*", _I)
 
+# "Read also" in Portuguese, Spanish, French, German, Italian, Dutch and
+# Indonesian: a related-stories heading alone, a related link before a colon.
+_READ_ALSO_ELSEWHERE = (r"leia (?:tamb[eé]m|mais)|veja tamb[eé]m|lee tambi[eé]n|(?:[àa] )?lire aussi|mehr dazu|"
+                        r"leggi anche|lees ook|baca juga")
+
 # Lines that are chrome by their wording, whatever the site. Each pattern is
 # matched against the whole line (short furniture) or anywhere in it (appeal
 # and prompt phrases), with the reason it is removed for.
@@ -74,12 +79,12 @@ _WHOLE_LINE_CHROME: tuple[tuple[str, str], ...] = (
                 r"our picks|editor'?s picks|latest (?:news|stories)|what to read next|don'?t miss|"
                 r"end of list|in other news|"
                 # the same headings in other languages (pt, es, fr, de, it, nl, id)
-                r"voc[eê] (?:tamb[eé]m )?pode gostar|veja tamb[eé]m|leia (?:tamb[eé]m|mais)|mais lidas|leggi anche|"
+                rf"voc[eê] (?:tamb[eé]m )?pode gostar|{_READ_ALSO_ELSEWHERE}|mais lidas|"
                 r"(?:not[ií]cias|artigos|posts|mat[eé]rias|noticias|art[ií]culos) relacionad[oa]s|"
-                r"(?:tambi[eé]n )?te puede interesar|lo m[aá]s le[ií]do|lee tambi[eé]n|[àa]? ?lire aussi|"
+                r"(?:tambi[eé]n )?te puede interesar|lo m[aá]s le[ií]do|"
                 r"sur le m[eê]me sujet|articles similaires|les plus lus|das k[oö]nnte sie auch interessieren|"
                 r"mehr zum thema|weitere artikel|[aä]hnliche artikel|meistgelesen|potrebbe interessarti|"
-                r"articoli correlati|i pi[uù] letti|lees ook|gerelateerde artikelen|meest gelezen|baca juga|"
+                r"articoli correlati|i pi[uù] letti|gerelateerde artikelen|meest gelezen|"
                 r"(?:artikel|berita) terkait)"),
     ("social", r"(?:share|share this(?: article| story)?|share on \w+|tweet|email|print|copy link|"
                r"facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|telegram|follow us(?: on \w+)?|"
@@ -135,9 +140,8 @@ _PHRASE_CHROME: tuple[tuple[str, str], ...] = (
 # the line features: the model reads a related line as the start of a
 # related section and would drop the article's rest after an inline link.
 _RELATED_LINK = re.compile(r"^[\W_]*(?:related(?: (?:article|story|post|reading|coverage))?|also read|"
-                           r"read (?:more|also|next)|see also|recommended|must read|don'?t miss|"
-                           r"leia (?:tamb[eé]m|mais)|veja tamb[eé]m|lee tambi[eé]n|[àa] lire aussi|lire aussi|"
-                           r"mehr dazu|leggi anche|lees ook|baca juga)\s*:\s*\w", _I)
+                           rf"read (?:more|also|next)|see also|recommended|must read|don'?t miss|"
+                           rf"{_READ_ALSO_ELSEWHERE})\s*:\s*\w", _I)
 _PHRASE = tuple((reason, Prefiltered(re.compile(body, _I))) for reason, body in _PHRASE_CHROME)
 CHROME_CATEGORIES = tuple(dict.fromkeys(r for r, _ in _WHOLE_LINE_CHROME + _PHRASE_CHROME))
 

@@ -99,9 +99,7 @@ def line_features(lines: list[Line]) -> np.ndarray:
         return np.zeros((0, len(FEATURES)), dtype=np.float32)
     words = np.array([line.words for line in lines], dtype=np.float32)
     max_words = max(1.0, float(words.max()))
-    paragraph = np.array([is_paragraph(line) for line in lines])
-    chars = np.array([len(line.text) for line in lines], dtype=np.float32)
-    long_chars = np.where(paragraph, chars, 0.0)
+    paragraph, long_chars = _paragraph_chars(lines)
     mass = np.cumsum(long_chars) - long_chars
     total_mass = max(1.0, float(long_chars.sum()))
     long_idx = np.flatnonzero(paragraph)
@@ -185,11 +183,17 @@ def main_block_without(lines: list[Line], skip: list[bool]) -> np.ndarray:
     kept = np.flatnonzero(~np.asarray(skip, dtype=bool))
     out = np.zeros(len(lines), dtype=bool)
     if len(kept):
-        paragraph = np.array([is_paragraph(lines[i]) for i in kept])
-        chars = np.array([len(lines[i].text) for i in kept], dtype=np.float32)
-        _, in_main, _ = _block_features(paragraph, np.where(paragraph, chars, 0.0))
+        _, in_main, _ = _block_features(*_paragraph_chars([lines[i] for i in kept]))
         out[kept] = in_main > 0
     return out
+
+
+def _paragraph_chars(lines: list[Line]) -> tuple[np.ndarray, np.ndarray]:
+    """Per line: whether it is a paragraph, and its length in characters if
+    it is (0 if not), the weight of a block of paragraphs."""
+    paragraph = np.array([is_paragraph(line) for line in lines], dtype=bool)
+    chars = np.array([len(line.text) if p else 0 for line, p in zip(lines, paragraph)], dtype=np.float32)
+    return paragraph, chars
 
 
 _STOP_SHARE = _OWN_INDEX["stop_share"]
