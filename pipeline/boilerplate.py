@@ -341,7 +341,8 @@ def _wrapped_run(block: list[str], start: int) -> tuple[int, bool]:
     return end, mid_sentence * 2 >= lines - 1
 
 
-def _split_glued(line: str) -> list[str]:
+@functools.lru_cache(maxsize=1 << 16)
+def _split_glued(line: str) -> tuple[str, ...]:
     parts, start = [], 0
     for match in _GLUED.finditer(line):
         left = line[start:match.start()]
@@ -352,23 +353,13 @@ def _split_glued(line: str) -> list[str]:
         parts.append(left.strip())
         start = match.start()
     parts.append(line[start:].strip())
-    return [p for p in parts if p]
+    return tuple(p for p in parts if p)
 
 
 def mark_lexical(lines: list[Line], config: CleanConfig) -> None:
-    for i, line in enumerate(lines):
-        if not line.kept:
-            continue
-        if not _ALNUM.search(line.text):
-            line.reason = "no_text"
-            continue
-        line.reason = chrome_reason(line.text, config)
-        if line.reason is None and _RELATED_LINK.match(line.text):
-            line.reason = "related"
-        if line.reason is None:
-            verdict = spam.spam_verdict(line.text)
-            if verdict:
-                line.reason, line.doubtful = "spam", verdict == spam.LIKELY
+    for line in lines:
+        if line.kept:
+            line.reason, line.doubtful = lexical_verdict(line.text, config.drop_captions)
     if config.drop_captions:
         # Alt text printed just before a caption: a short line without
         # sentence punctuation directly above a credited caption.
@@ -378,10 +369,32 @@ def mark_lexical(lines: list[Line], config: CleanConfig) -> None:
                 lines[i - 1].reason = "caption"
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def lexical_verdict(text: str, drop_captions: bool = True) -> tuple[str | None, bool]:
+    """What one line is by its wording alone: the reason to remove it (no
+    text, a kind of chrome, a related link, spam) or None, and whether that
+    is spam only by the lower band of the spam model. Cached: a site's
+    chrome recurs on every page, and each pass sees the kept lines again."""
+    if not _ALNUM.search(text):
+        return "no_text", False
+    reason = _chrome_reason(text, drop_captions)
+    if reason is None and _RELATED_LINK.match(text):
+        reason = "related"
+    if reason is None:
+        verdict = spam.spam_verdict(text)
+        if verdict:
+            return "spam", verdict == spam.LIKELY
+    return reason, False
+
+
 def chrome_reason(text: str, config: CleanConfig = CleanConfig()) -> str | None:
     """The kind of news-site furniture a single line is, or None."""
+    return _chrome_reason(text, config.drop_captions)
+
+
+def _chrome_reason(text: str, drop_captions: bool) -> str | None:
     category = chrome_category(text, len(_WORD.findall(text)))
-    if category is None and config.drop_captions and is_credit(text):
+    if category is None and drop_captions and is_credit(text):
         return "caption"
     return category
 
@@ -559,20 +572,27 @@ def mark_repeats(lines: list[Line]) -> None:
     are never repeats: the labels of lists, tables and spec blocks ("Buying
     options:", "Price:", "Gluten free") recur in articles by design, and
     removing them cost 0.007 held-out text F1 on aeb."""
-    earlier: list[set[tuple[str, ...]]] = []
-    seen: set[tuple[str, ...]] = set()
+    earlier: list[frozenset[tuple[str, ...]]] = []
+    seen: set[tuple[str, ...]] = set()  # the trigrams of all earlier kept lines
     for line in lines:
         if not line.kept or line.words < REPEAT_MIN_WORDS:
             continue
-        words = _key(line.text).split()
-        grams = set(zip(*(words[k:] for k in range(REPEAT_GRAM)))) or {tuple(words)}
+        grams = _trigrams(line.text)
         need = REPEAT_CONTAINMENT * len(grams)
-        if (line.words >= REPEAT_JOINED_WORDS and len(grams & seen) >= need) \
-                or any(len(grams & prior) >= need for prior in earlier[-200:]):
+        # An earlier line's trigrams are all in ``seen``: a line that
+        # shares too few with it shares too few with each of them.
+        if len(grams & seen) >= need and (line.words >= REPEAT_JOINED_WORDS
+                                          or any(len(grams & prior) >= need for prior in earlier[-200:])):
             line.reason = "repeated"
             continue
         earlier.append(grams)
         seen |= grams
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _trigrams(text: str) -> frozenset[tuple[str, ...]]:
+    words = _key(text).split()
+    return frozenset(zip(*(words[k:] for k in range(REPEAT_GRAM)))) or frozenset({tuple(words)})
 
 
 def drop_title(lines: list[Line], title: str | None) -> None:

@@ -94,9 +94,9 @@ _FAR = 50.0  # distance used where no long line exists on that side
 def line_features(lines: list[Line]) -> np.ndarray:
     """A float32 matrix, one row per line, columns as in ``FEATURES``."""
     n = len(lines)
-    own = np.zeros((n, len(OWN)), dtype=np.float32)
     if n == 0:
         return np.zeros((0, len(FEATURES)), dtype=np.float32)
+    own = np.vstack([_intrinsic(line.text) for line in lines])
     words = np.array([line.words for line in lines], dtype=np.float32)
     max_words = max(1.0, float(words.max()))
     paragraph, long_chars = _paragraph_chars(lines)
@@ -111,16 +111,13 @@ def line_features(lines: list[Line]) -> np.ndarray:
         counts[key] = counts.get(key, 0) + 1
     # Lines built from one template (related headlines with their bylines,
     # shipping notices per country) share their first or last words.
-    starts = [_shape(k.split()[:3]) for k in keys]
-    ends = [_shape(k.split()[-3:]) for k in keys]
+    starts, ends = zip(*map(_template_ends, keys))
     start_counts = _count(starts)
     end_counts = _count(ends)
     short = ~paragraph
     short_run = _run_lengths(short)
     para_run_words = _run_sums(paragraph, words)
     block_share, in_main, from_main = _block_features(paragraph, long_chars)
-    for i, line in enumerate(lines):
-        own[i] = _intrinsic(line.text)
     index = np.arange(n, dtype=np.float64)
     own[:, 2] = words.astype(np.float64) / max_words
     own[:, 3] = index / max(1, n - 1)
@@ -243,8 +240,16 @@ def _intrinsic(text: str) -> np.ndarray:
     return f
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _template_ends(key: str) -> tuple[str, str]:
+    """The shapes of a line's first and last three words (digits as 0), by
+    which lines built from one template are counted."""
+    tokens = key.split()
+    return _shape(tokens[:3]), _shape(tokens[-3:])
+
+
 def _shape(tokens: list[str]) -> str:
-    return " ".join(re.sub(r"\d", "0", t) for t in tokens) if len(tokens) >= 2 else ""
+    return _DIGIT.sub("0", " ".join(tokens)) if len(tokens) >= 2 else ""
 
 
 def _count(keys: list[str]) -> dict[str, int]:

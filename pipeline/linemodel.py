@@ -247,17 +247,30 @@ def smooth(prob: np.ndarray, penalty: float, threshold: float = 0.5) -> np.ndarr
         return prob >= threshold
     p = np.clip(prob.astype(np.float64), 1e-4, 1 - 1e-4)
     bias = np.log(threshold / (1 - threshold))  # moves the decision point to ``threshold``
-    emit = np.stack([np.log(1 - p), np.log(p) - bias], axis=1)
-    score = emit[0].copy()
-    back = np.zeros((n, 2), dtype=np.int8)
+    # The recursion runs on Python floats (the same IEEE doubles as numpy's
+    # float64, so the same decisions): a numpy scalar operation costs more
+    # than the arithmetic, and this loop runs once per line of every pass.
+    emit0 = np.log(1 - p).tolist()
+    emit1 = (np.log(p) - bias).tolist()
+    penalty = float(penalty)
+    score0, score1 = emit0[0], emit1[0]
+    back0 = [0] * n  # the state before line i on the best path to state 0 (1) at line i
+    back1 = [1] * n
     for i in range(1, n):
-        stay0, switch0 = score[0], score[1] - penalty
-        stay1, switch1 = score[1], score[0] - penalty
-        back[i, 0] = 0 if stay0 >= switch0 else 1
-        back[i, 1] = 1 if stay1 >= switch1 else 0
-        score = np.array([max(stay0, switch0), max(stay1, switch1)]) + emit[i]
-    states = np.zeros(n, dtype=np.int8)
-    states[-1] = int(score[1] > score[0])
+        switch0, switch1 = score1 - penalty, score0 - penalty
+        if score0 >= switch0:
+            new0 = score0
+        else:
+            new0, back0[i] = switch0, 1
+        if score1 >= switch1:
+            new1 = score1
+        else:
+            new1, back1[i] = switch1, 0
+        score0, score1 = new0 + emit0[i], new1 + emit1[i]
+    states = [False] * n
+    state = 1 if score1 > score0 else 0
+    states[-1] = bool(state)
     for i in range(n - 1, 0, -1):
-        states[i - 1] = back[i, states[i]]
-    return states.astype(bool)
+        state = back1[i] if state else back0[i]
+        states[i - 1] = bool(state)
+    return np.array(states, dtype=bool)

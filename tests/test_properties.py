@@ -83,3 +83,28 @@ def test_decoder_never_raises_on_arbitrary_bytes(data):
         except DecodeError:
             continue  # a clear rejection (binary, undecodable) is an answer too
         assert isinstance(text, str)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(0.0, 1.0, allow_nan=False), min_size=1, max_size=9),
+       st.sampled_from([0.0, 0.5, 1.0, 2.5]), st.sampled_from([0.3, 0.5, 0.7]))
+def test_smoothing_finds_the_best_path(probs, penalty, threshold):
+    """The smoothing pass returns a best state sequence: checked against
+    every one of the 2**n sequences of a short page."""
+    import itertools
+
+    import numpy as np
+
+    from pipeline.linemodel import smooth
+
+    probs = np.array(probs, dtype=np.float32)
+    p = np.clip(probs.astype(np.float64), 1e-4, 1 - 1e-4)
+    bias = np.log(threshold / (1 - threshold))
+    emit = np.stack([np.log(1 - p), np.log(p) - bias], axis=1)
+
+    def score(states) -> float:
+        return sum(emit[i, s] for i, s in enumerate(states)) - penalty * sum(a != b for a, b in zip(states, states[1:]))
+
+    best = max(score(s) for s in itertools.product((0, 1), repeat=len(p)))
+    got = smooth(probs, penalty, threshold).astype(int).tolist()
+    assert score(got) >= best - 1e-9
