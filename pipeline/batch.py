@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -164,9 +165,10 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
                 new_records.append(entry)
                 words = len(record["text"].split())
                 words_before = words
-                for reason, line, score in record["removed"]:
-                    removed_fh.write(dumps_jsonl([{"id": record["id"], "reason": reason, "line": line,
-                                                   "score": score}]).encode("utf-8"))
+                doc_id = _json_string(record["id"])
+                removed_fh.write("".join(_removed_line(doc_id, reason, line, score)
+                                         for reason, line, score in record["removed"]).encode("utf-8"))
+                for reason, line, _ in record["removed"]:
                     line_reasons[reason] += 1
                     report.add_sample(samples, reason, line)
                     words_before += len(line.split())
@@ -218,6 +220,23 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
         {"run": plan.run, "documents": summary["documents"], "kept": summary["status"].get(KEPT, 0)}]
     state.save(clean, ledger_updates=updates, name=plan.run)
     return summary
+
+
+# A run removes tens of lines per document: the report's lines are
+# formatted here, byte for byte as ``dumps_jsonl`` writes them (keys sorted,
+# non-ASCII kept), at a fifth of the cost of a json.dumps call each.
+_json_string = json.encoder.encode_basestring  # the C encoder, ensure_ascii=False
+
+
+def _removed_line(doc_id: str, reason: str, line: str, score: float | None) -> str:
+    """One line of the removed-lines report; ``doc_id`` already encoded."""
+    if score is None:
+        number = "null"
+    elif type(score) is float and math.isfinite(score):
+        number = repr(score)
+    else:
+        number = json.dumps(score)
+    return f'{{"id": {doc_id}, "line": {_json_string(line)}, "reason": {_json_string(reason)}, "score": {number}}}\n'
 
 
 def _manifest_record(record: dict, decision: dict, run: str) -> dict:

@@ -589,7 +589,9 @@ def mark_repeats(lines: list[Line]) -> None:
         seen |= grams
 
 
-@functools.lru_cache(maxsize=1 << 16)
+# A long line's trigrams take kilobytes: the cache holds a few batches'
+# lines (what the next pass sees again), not a site's chrome.
+@functools.lru_cache(maxsize=1 << 13)
 def _trigrams(text: str) -> frozenset[tuple[str, ...]]:
     words = _key(text).split()
     return frozenset(zip(*(words[k:] for k in range(REPEAT_GRAM)))) or frozenset({tuple(words)})

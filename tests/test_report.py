@@ -57,3 +57,17 @@ def test_report_is_a_page_with_charts_a_browser_draws(report, tmp_path):
     # Not a blank page: many distinct values, and a good share of non-white.
     assert len(set(pixels)) > 20
     assert sum(1 for b in pixels[::7] if b < 200) > len(pixels[::7]) * 0.02
+
+
+def test_removed_lines_report_is_written_as_json_lines_would_be():
+    """The report's lines are formatted by hand for speed: byte for byte
+    what ``dumps_jsonl`` writes, for awkward lines and scores."""
+    from pipeline.batch import _json_string, _removed_line
+    from pipeline.corpus import dumps_jsonl
+
+    for doc_id, reason, line, score in [
+            ("news/é-1", "spam", 'He said "go" \\ now\ttab \u2028 \x00 ünïcode 😀', 0.1234),
+            ("d", "model", "plain", None), ("d", "header", "x", 1.0), ("d", "model", "x", 3.5e-05),
+            ("d", "model", "x", float("nan")), ("d", "model", "x", 2)]:
+        expected = dumps_jsonl([{"id": doc_id, "reason": reason, "line": line, "score": score}])
+        assert _removed_line(_json_string(doc_id), reason, line, score) == expected
