@@ -34,8 +34,11 @@ def lexical_buckets(line: str) -> np.ndarray:
 
 def _lexical_bucket_set(line: str) -> set[int]:
     tokens = ["0" if t.isdigit() else t for t in (w.lower() for w in _LEX_TOKEN.findall(line))]
-    out = {_lexical_bucket(t) for t in tokens}
-    out.update(_lexical_bucket(f"{a} {b}") for a, b in zip(tokens, tokens[1:]))
+    out = set(map(_lexical_bucket, tokens))
+    # _lexical_bucket of each pair, inlined: pairs rarely recur, and a
+    # cached call per pair cost more than the hash.
+    xxh32, mask = xxhash.xxh32_intdigest, LEXICAL_BUCKETS - 1
+    out.update(xxh32(f"{a} {b}".encode("utf-8")) & mask for a, b in zip(tokens, tokens[1:]))
     out.add(_lexical_bucket(f"<s> {tokens[0]}" if tokens else "<empty>"))
     return out
 
