@@ -371,6 +371,13 @@ def _free_id(src: SourceFile, is_taken: Callable[[str], bool]) -> str:
 # 12 pairs of different stories look like copies).
 MIN_SHARDS = 8
 MIN_SHARD_FILES = 100
+# And shards of at most about this estimated cost (``file_cost``): ~35 HTML
+# pages, 2-3 s of a worker's time, so that the workers finish close
+# together. Smaller shards cost a task each (Luigi forks a process per task,
+# ~0.1 s with the parent's heap frozen, see tasks/corpus.py); on the 890
+# benchmark pages, 26 shards instead of 8 took the run from 35.5 s to
+# 30-33 s. Text shards stay limited by their file count (``shard_size``).
+SHARD_COST_BYTES = 24 * 1024 * 1024
 # What a file costs to clean, in bytes of text: its size plus a fixed cost
 # per file. An HTML page costs trafilatura ~50 ms however small it is and
 # ~0.09 us per byte (890 benchmark pages: correlation of time and size only
@@ -390,14 +397,15 @@ def _shards(files: list[PlannedFile], shard_size: int, shard_bytes: int = 256 * 
     """Consecutive files in shards of at most ``shard_size`` files and about
     ``shard_bytes`` of raw data, about even in estimated cost (``file_cost``:
     size, plus a fixed cost per file that for HTML outweighs the size),
-    and at least ``MIN_SHARDS`` of them for runs of ``MIN_SHARDS *
-    MIN_SHARD_FILES`` files or more."""
+    at least ``MIN_SHARDS`` of them for runs of ``MIN_SHARDS *
+    MIN_SHARD_FILES`` files or more, and none much above
+    ``SHARD_COST_BYTES`` of estimated cost."""
     if not files:
         return [[]]
     total = sum(f.size for f in files)
     costs = [file_cost(f) for f in files]
     count = max(-(-len(files) // max(1, shard_size)), -(-total // shard_bytes),
-                min(MIN_SHARDS, len(files) // MIN_SHARD_FILES), 1)
+                min(MIN_SHARDS, len(files) // MIN_SHARD_FILES), -(-sum(costs) // SHARD_COST_BYTES), 1)
     target = sum(costs) / count
     shards: list[list[int]] = [[]]
     size = cost = 0

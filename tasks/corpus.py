@@ -8,6 +8,7 @@ run that died is found again, with its finished shards, by the next one.
 """
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import shutil
@@ -217,6 +218,14 @@ class CleanCorpus(CorpusParams, luigi.WrapperTask):
                 dedup.warm_up()
                 if any(split_name(f.path)[1] == "html" for f in plan.files):
                     extract.warm_up()
+                # Luigi forks a process per task from this one. Objects that
+                # exist now are left out of garbage collection from here on, so
+                # that a child's collections do not write to (and so copy) every
+                # page of the parent's heap, which trafilatura's date parser
+                # makes large: on 890 HTML pages in 26 shards, the work of the
+                # shard processes fell from 59-69 to 50-55 worker-seconds.
+                gc.collect()
+                gc.freeze()
                 self._planned_tasks = [PublishRun(run_id=plan.run, started=_STARTED, **self.shared())]
         return self._planned_tasks
 

@@ -134,3 +134,7 @@ def test_shards_are_even_in_bytes_and_capped_in_files(tmp_path):
     assert [len(s) for s in _shards(pages, 12)] == [12, 8]
     # A large run gets enough shards for the workers to balance.
     assert len(_shards(planned([10] * 900), 500)) >= 8
+    # HTML pages (~0.5 MB of cost each) go about 48 to a shard, well under
+    # the file cap, so that the workers finish close together.
+    many = [PlannedFile(path=f"p{i}.html", id=f"p{i}", hash="h", size=0, mtime_ns=0) for i in range(300)]
+    assert [len(s) for s in _shards(many, 500)] == [43] * 6 + [42]
