@@ -373,10 +373,12 @@ MIN_SHARDS = 8
 MIN_SHARD_FILES = 100
 # And shards of at most about this estimated cost (``file_cost``): ~35 HTML
 # pages, 2-3 s of a worker's time, so that the workers finish close
-# together. Smaller shards cost a task each (Luigi forks a process per task,
-# ~0.1 s with the parent's heap frozen, see tasks/corpus.py); on the 890
-# benchmark pages, 26 shards instead of 8 took the run from 35.5 s to
-# 30-33 s. Text shards stay limited by their file count (``shard_size``).
+# together. Smaller shards cost a task each (Luigi forks a process per task;
+# with the parent's heap frozen, see tasks/corpus.py, the extra tasks cost
+# no measurable work); on the 890 benchmark pages, 26 shards instead of 8
+# took the run from 35.5 s to 30-33 s. Text shards stay limited by their
+# file count (``shard_size``); in a run that mixes HTML with text, the text
+# of a shard is fewer documents to find recurring chrome in.
 SHARD_COST_BYTES = 24 * 1024 * 1024
 # What a file costs to clean, in bytes of text: its size plus a fixed cost
 # per file. An HTML page costs trafilatura ~50 ms however small it is and
