@@ -116,9 +116,11 @@ _SEEN_LINES = 1 << 15
 _SPAM_TOKEN = re.compile(r"https?://\S+|www\.\S+|[^\W\d_]+|\d+|[$£€¥₹]|!{2,}|\?{2,}|[=\-.]{3,}>*", re.IGNORECASE)
 # A web address written without its scheme, often with spaces to get past
 # link filters: "oldchat.tk", "pimpmyviews. com", "adf.ly /1HmVtX".
-_BARE_DOMAIN = re.compile(
-    r"\b[a-z0-9][a-z0-9-]{1,40}\s?\.\s?(?:com|net|org|info|biz|tk|ly|me|nl|co|us|ru|de|uk|io|tv|in|gl|"
-    r"blogspot|blogfa)\b(?:\s?/\s?\S+)?", re.IGNORECASE)
+_TLDS = r"(?:com|net|org|info|biz|tk|ly|me|nl|co|us|ru|de|uk|io|tv|in|gl|blogspot|blogfa)\b"
+_BARE_DOMAIN = re.compile(rf"\b[a-z0-9][a-z0-9-]{{1,40}}\s?\.\s?{_TLDS}(?:\s?/\s?\S+)?", re.IGNORECASE)
+# What every bare domain holds, found by a scan for "." (11.7 -> 1.0 us a
+# line; 2% of news lines hold it).
+_TLD = re.compile(rf"\.\s?{_TLDS}", re.IGNORECASE)
 _CHAR_GRAM = 4
 
 
@@ -126,29 +128,38 @@ def spam_tokens(line: str) -> list[str]:
     """Words (lower-cased) and shape tokens: ``<url>``, ``<domain>``,
     ``<dN>`` for an N-digit number, ``<money>``, ``<marks>``, ``<caps>``."""
     line = unicodedata.normalize("NFKC", line)  # full-width letters and digits
-    out = []
+    out: list[str] = []
     for piece, domain in _split_domains(line):
         if domain:
             out.append("<domain>")
             continue
         for tok in _SPAM_TOKEN.findall(piece):
-            low = tok.lower()
-            if low.startswith(("http", "www.")):
-                out.append("<url>")
-            elif tok.isdigit():
-                out.append(f"<d{min(len(tok), 7)}>")
-            elif tok in "$£€¥₹":
-                out.append("<money>")
-            elif tok[0] in "!?=-.":
-                out.append("<marks>")
-            else:
-                if len(tok) >= 3 and tok.isupper():
-                    out.append("<caps>")
-                out.append(low)
+            out.extend(_token_forms(tok))
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _token_forms(tok: str) -> tuple[str, ...]:
+    """What one matched token stands for in ``spam_tokens``. Cached: words
+    recur from line to line."""
+    low = tok.lower()
+    if low.startswith(("http", "www.")):
+        return ("<url>",)
+    if tok.isdigit():
+        return (f"<d{min(len(tok), 7)}>",)
+    if tok in "$£€¥₹":
+        return ("<money>",)
+    if tok[0] in "!?=-.":
+        return ("<marks>",)
+    if len(tok) >= 3 and tok.isupper():
+        return ("<caps>", low)
+    return (low,)
+
+
 def _split_domains(line: str):
+    if not _TLD.search(line):
+        yield line, False
+        return
     start = 0
     for match in _BARE_DOMAIN.finditer(line):
         if "://" in line[max(0, match.start() - 12):match.start()] or "www." in line[max(0, match.start() - 4):match.start() + 4]:

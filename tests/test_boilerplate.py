@@ -270,3 +270,17 @@ def test_spam_verdict_has_a_sure_and_a_likely_band():
     assert spam_verdict(line, flat(0.2, 0.35)) is None
     assert spam_verdict(line, flat(0.5, 0.35)) == LIKELY
     assert spam_verdict(line, flat(SURE_PROBABILITY + 0.05, 0.35)) == SURE
+
+
+def test_spam_tokens_mark_bare_domains_and_words():
+    """Bare web addresses (also spaced out to get past link filters) become
+    one <domain> token; a line without one is tokenised whole (the fast
+    path that skips the domain pattern must not lose any)."""
+    from pipeline.spam import spam_tokens
+    assert spam_tokens("visit oldchat.tk now") == ["visit", "<domain>", "now"]
+    assert spam_tokens("see PIMPMYVIEWS. COM /abc today") == ["see", "<domain>", "today"]
+    assert spam_tokens("FREE money at http://x.example/now!!") == \
+        ["<caps>", "free", "money", "at", "<url>"]
+    assert spam_tokens("He paid $12 for 3 tickets.") == ["he", "paid", "<money>", "<d2>", "for", "<d1>", "tickets"]
+    assert spam_tokens("The U.S. economy grew in the co-op sector.") == \
+        ["the", "u", "s", "economy", "grew", "in", "the", "co", "op", "sector"]
