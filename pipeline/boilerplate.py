@@ -400,7 +400,7 @@ def chrome_reason(text: str, config: CleanConfig = CleanConfig()) -> str | None:
 
 
 def _chrome_reason(text: str, drop_captions: bool) -> str | None:
-    category = chrome_category(text, len(_WORD.findall(text)))
+    category = chrome_category(text, _word_count(text))
     if category is None and drop_captions and is_credit(text):
         return "caption"
     return category

@@ -93,13 +93,14 @@ _MAX_CLASS = 4  # a character class of up to this many characters counts as alte
 
 
 def _better(a: _Set | None, b: _Set | None) -> _Set | None:
-    """The more selective of two requirements: longer shortest string,
-    then fewer strings."""
+    """The more selective of two requirements: longer shortest string, its
+    spaces not counted (" on " is in a third of news lines, "rely" or
+    "depend" in few), then fewer strings."""
     if a is None:
         return b
     if b is None:
         return a
-    key = lambda s: (min(map(len, s)), -len(s))  # noqa: E731
+    key = lambda s: (min(len(x.replace(" ", "")) for x in s), -len(s))  # noqa: E731
     return a if key(a) >= key(b) else b
 
 
