@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import boilerplate, spam
+from pipeline import boilerplate, linefeatures, spam
 from pipeline.prefilter import Prefiltered, fold, needed
 
 from conftest import SHARED
@@ -13,7 +13,8 @@ from conftest import SHARED
 # Every pattern the cleaner runs behind a prefilter, with how it is run.
 TESTS = [(test, "search") for test, _ in spam._SIGNAL_TESTS] + [(spam._LINK_ONLY_TEST, "match")] \
     + [(test, "search") for _, test in boilerplate._PHRASE] \
-    + [(test, "match") for _, test in boilerplate._WHOLE_LINE] + [(boilerplate._CREDIT, "search")]
+    + [(test, "match") for _, test in boilerplate._WHOLE_LINE] + [(boilerplate._CREDIT, "search")] \
+    + [(linefeatures._URLISH_TEST, "search")]
 
 
 def _agrees(text: str) -> None:
