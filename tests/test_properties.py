@@ -87,10 +87,11 @@ def test_decoder_never_raises_on_arbitrary_bytes(data):
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.floats(0.0, 1.0, allow_nan=False), min_size=1, max_size=9),
-       st.sampled_from([0.0, 0.5, 1.0, 2.5]), st.sampled_from([0.3, 0.5, 0.7]))
+       st.sampled_from([0.5, 1.0, 2.5]), st.sampled_from([0.3, 0.5, 0.7]))
 def test_smoothing_finds_the_best_path(probs, penalty, threshold):
     """The smoothing pass returns a best state sequence: checked against
-    every one of the 2**n sequences of a short page."""
+    every one of the 2**n sequences of a short page. (A penalty of 0 is a
+    plain threshold on the float32 probabilities, tested elsewhere.)"""
     import itertools
 
     import numpy as np
