@@ -94,7 +94,7 @@ _MAX_CLASS = 4  # a character class of up to this many characters counts as alte
 
 def _better(a: _Set | None, b: _Set | None) -> _Set | None:
     """The more selective of two requirements: longer shortest string, its
-    spaces not counted (" on " is in a third of news lines, "rely" or
+    spaces not counted (" on " is in a fifth of news lines, "rely" or
     "depend" in few), then fewer strings."""
     if a is None:
         return b
