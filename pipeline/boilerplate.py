@@ -162,14 +162,7 @@ _CREDIT = Prefiltered(_CREDIT_PATTERN)
 def is_credit(text: str) -> bool:
     """A photo credit or credited caption. Cached: the rules and the line
     features both ask, on every pass."""
-    folded = fold(text)
-    # What every alternative of the pattern needs: a colon, a slash or bar,
-    # "via", or a closing parenthesis at the end. The pattern's words
-    # ("ap", "pa") are in most lines, so its prefilter rarely spares it.
-    if ":" not in text and "/" not in text and "|" not in text and "via" not in folded \
-            and not text.rstrip().endswith(")"):
-        return False
-    return _CREDIT.search(text, folded) is not None
+    return _CREDIT.search(text, fold(text)) is not None
 
 # Byline and date lines of a page header.
 _BYLINE = re.compile(r"^(?:by|written by|words by|reporting by)\s+(.{3,80})$", _I)

@@ -32,6 +32,8 @@ def test_needed_strings_of_simple_patterns():
     # Spaces do not count towards a string's length: " a " is in most lines.
     assert needed(re.compile(r"[$£€]\d+ a (?:day|week)")) == ("day", "week")
     assert needed(re.compile(r"we (?:rely|depend) on (?:readers|you|your)")) == ("depend", "rely")
+    # A character other than a letter or digit is rarer than a short word inside longer ones.
+    assert needed(re.compile(r"[/|]\s*(?:ap|afp|reuters)\s*$")) == ("/", "|")
     assert needed(re.compile(r"\w+|www\.")) is None  # one alternative needs nothing in particular
     assert needed(re.compile(r"(?:ab)?c*")) is None
     assert needed(re.compile(r"(?i)Ä+b")) == ("b",)  # a cased non-ASCII letter is not relied on
