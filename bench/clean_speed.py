@@ -51,7 +51,7 @@ def main() -> None:
         return wrapper
 
     model = linemodel.default_model()
-    patches = [(boilerplate, "apply_rules", "rules"), (linefeatures, "line_features", "features"),
+    patches = [(boilerplate, "apply_rules", "rules"), (linefeatures, "pages_features", "features"),
                (model, "lexical_scores", "lexical score"), (model, "predict_matrix", "trees"),
                (linemodel, "smooth", "smoothing"), (boilerplate, "mark_repeats", "repeats")]
     originals = [(obj, attr, getattr(obj, attr)) for obj, attr, _ in patches]

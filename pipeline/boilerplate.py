@@ -733,7 +733,7 @@ def _clean_passes(texts: list[str], config: CleanConfig, titles: list[str | None
     says so, or when the model says so; its reason is the rule's, the kind
     of chrome it matches, or ``model``, and its score is recorded.
     """
-    from .linefeatures import is_english, line_features, main_block_without
+    from .linefeatures import is_english, main_blocks_without, pages_features
     pages = []
     for text, title in zip(texts, titles):
         lines = split_lines(text)
@@ -742,7 +742,8 @@ def _clean_passes(texts: list[str], config: CleanConfig, titles: list[str | None
                  for line in lines]
         metadata = apply_rules(rules, config)
         pages.append((lines, rules, metadata))
-    inputs = [(line_features(lines), [line.text for line in lines]) for lines, _, _ in pages]
+    features = pages_features([lines for lines, _, _ in pages])
+    inputs = [(f, [line.text for line in lines]) for (lines, _, _), f in zip(pages, features)]
     if model is None:
         # Pages not in English go to the language-neutral model: the main
         # one reads their paragraphs as keyword lists.
@@ -751,8 +752,8 @@ def _clean_passes(texts: list[str], config: CleanConfig, titles: list[str | None
     else:
         models = [model] * len(pages)
     probs = _predict(models, inputs)
-    guards = [main_block_without(lines, [rule.reason in TRUSTED_RULES for rule in rules])
-              for lines, rules, _ in pages]
+    guards = main_blocks_without([lines for lines, _, _ in pages],
+                                 [[rule.reason in TRUSTED_RULES for rule in rules] for _, rules, _ in pages])
     return [_finish_pass(lines, rules, metadata, prob, config, recurring, m, guard)
             for (lines, rules, metadata), prob, m, guard in zip(pages, probs, models, guards)]
 

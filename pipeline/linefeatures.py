@@ -95,65 +95,123 @@ _FAR = 50.0  # distance used where no long line exists on that side
 
 def line_features(lines: list[Line]) -> np.ndarray:
     """A float32 matrix, one row per line, columns as in ``FEATURES``."""
-    n = len(lines)
+    return pages_features([lines])[0]
+
+
+class _Pages:
+    """The lines of several pages laid end to end, and for each line the
+    page it belongs to, so that a feature of every page is one numpy pass
+    over all their lines (a call per page cost ~0.4 ms of numpy overhead
+    a pass, more than the arithmetic)."""
+
+    def __init__(self, pages: list[list[Line]]) -> None:
+        self.sizes = np.array([len(lines) for lines in pages], dtype=np.intp)
+        self.lines = [line for lines in pages for line in lines]
+        self.n = len(self.lines)
+        self.page = np.repeat(np.arange(len(pages)), self.sizes)  # the page of each line
+        self.first = (np.cumsum(self.sizes) - self.sizes)[self.page]  # the index of its page's first line
+        self.size = self.sizes[self.page]  # its page's number of lines
+        self.position = np.arange(self.n)
+        self.index = self.position - self.first  # its index in its page
+
+    def split(self, values: np.ndarray) -> list[np.ndarray]:
+        return np.split(values, np.cumsum(self.sizes)[:-1])
+
+    def page_sums(self, values: np.ndarray) -> np.ndarray:
+        """Per line, the sum of ``values`` (float64) over its page."""
+        return np.bincount(self.page, weights=values, minlength=len(self.sizes))[self.page]
+
+    def before(self, values: np.ndarray) -> np.ndarray:
+        """Per line, the sum of ``values`` over the lines above it in its page."""
+        total = np.cumsum(values, dtype=np.float64) - values
+        return total - total[self.first]
+
+    def runs(self, mask: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+        """Per line in a run of true ``mask`` within its page, the run's
+        length (or the sum of ``values`` over it); 0 elsewhere (float32)."""
+        out = np.zeros(self.n, dtype=np.float32)
+        starts = mask & ((self.index == 0) | ~np.concatenate([[False], mask[:-1]]))
+        run = np.cumsum(starts) - 1
+        sums = np.bincount(run[mask], weights=None if values is None else values[mask])
+        out[mask] = sums[run[mask]]
+        return out
+
+    def count_per_page(self, keys: list) -> list[int]:
+        """Per line, how many lines of its page have its key."""
+        pairs = list(zip(self.page.tolist(), keys))
+        counts = _count(pairs)
+        return [counts[pair] for pair in pairs]
+
+    def nearest(self, mask: np.ndarray, strict: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Per line, the index in its page of the nearest line above it and
+        of the nearest line below it where ``mask`` is true (the line itself
+        counts unless ``strict``); -1 where there is none."""
+        idx = np.flatnonzero(mask)
+        padded = np.concatenate([idx, [-1]])
+        above = padded[np.searchsorted(idx, self.position, side="left" if strict else "right") - 1]
+        below = padded[np.searchsorted(idx, self.position, side="right" if strict else "left")]
+        above = np.where(above >= self.first, above - self.first, -1)
+        below = np.where((below >= 0) & (below < self.first + self.size), below - self.first, -1)
+        return above, below
+
+
+def pages_features(pages: list[list[Line]]) -> list[np.ndarray]:
+    """``line_features`` of each page, computed for the lines of all the
+    pages at once."""
+    b = _Pages(pages)
+    n, lines = b.n, b.lines
     if n == 0:
-        return np.zeros((0, len(FEATURES)), dtype=np.float32)
+        return [np.zeros((0, len(FEATURES)), dtype=np.float32) for _ in pages]
     own = np.vstack([_intrinsic(line.text) for line in lines])
     words = np.array([line.words for line in lines], dtype=np.float32)
-    max_words = max(1.0, float(words.max()))
     paragraph, long_chars = _paragraph_chars(lines)
-    mass = np.cumsum(long_chars) - long_chars
-    total_mass = max(1.0, float(long_chars.sum()))
-    long_idx = np.flatnonzero(paragraph)
-    first_long = long_idx[0] if len(long_idx) else n
-    last_long = long_idx[-1] if len(long_idx) else -1
+    # Paragraph text above each line, as a share of the page's: sums of
+    # whole characters, exact in float64 (and in the float32 they are
+    # stored as, up to 2^24 characters a page: max_doc_bytes is 16 MiB).
+    mass = b.before(long_chars).astype(np.float32)
+    total_mass = np.maximum(1.0, b.page_sums(long_chars)).astype(np.float32)
     keys = [line_key(line.text) for line in lines]
-    counts: dict[str, int] = {}
-    for key in keys:
-        counts[key] = counts.get(key, 0) + 1
     # Lines built from one template (related headlines with their bylines,
     # shipping notices per country) share their first or last words.
     starts, ends = zip(*map(_template_ends, keys))
-    start_counts = _count(starts)
-    end_counts = _count(ends)
-    short = ~paragraph
-    short_run = _run_lengths(short)
-    para_run_words = _run_sums(paragraph, words)
-    block_share, in_main, from_main = _block_features(paragraph, long_chars)
-    index = np.arange(n, dtype=np.float64)
-    own[:, 2] = words.astype(np.float64) / max_words
-    own[:, 3] = index / max(1, n - 1)
+    block_share, in_main, from_main = _block_features(b, paragraph, long_chars)
+    index = b.index.astype(np.float64)
+    max_words = np.zeros(len(b.sizes), dtype=np.float64)
+    np.maximum.at(max_words, b.page, words)
+    own[:, 2] = words.astype(np.float64) / np.maximum(1.0, max_words)[b.page]
+    own[:, 3] = index / np.maximum(1, b.size - 1)
     own[:, 4] = np.log1p(index)
-    own[:, 5] = np.log1p(n - 1 - index)
+    own[:, 5] = np.log1p(b.size - 1 - index)
     own[:, 6] = mass / total_mass
-    own[:, 28] = [counts[key] - 1 for key in keys]
+    own[:, 28] = np.array(b.count_per_page(keys)) - 1
     # Distance to the nearest paragraph strictly above and strictly below.
-    positions = np.arange(n)
-    above = np.searchsorted(long_idx, positions, side="left") - 1  # its index in long_idx, -1 if none
-    below = np.searchsorted(long_idx, positions, side="right")  # len(long_idx) if none
-    padded_idx = np.concatenate([long_idx, [0]]).astype(np.float64)
-    own[:, 29] = np.log1p(np.where(above >= 0, index - padded_idx[above], _FAR))
-    own[:, 30] = np.log1p(np.where(below < len(long_idx), padded_idx[below] - index, _FAR))
+    above, below = b.nearest(paragraph, strict=True)
+    own[:, 29] = np.log1p(np.where(above >= 0, index - above, _FAR))
+    own[:, 30] = np.log1p(np.where(below >= 0, below - index, _FAR))
     own[:, 31] = paragraph
-    own[:, 32] = (first_long <= index) & (index <= last_long)
+    first_above, last_below = b.nearest(paragraph)
+    own[:, 32] = (first_above >= 0) & (last_below >= 0)  # between the page's first and last paragraph
     # After the first line of a comment (related) section.
-    own[1:, 33] = np.cumsum(own[:-1, _COMMENTS]) > 0
-    own[1:, 34] = np.cumsum(own[:-1, _RELATED]) > 0
+    own[:, 33] = b.before(own[:, _COMMENTS]) > 0
+    own[:, 34] = b.before(own[:, _RELATED]) > 0
     own[:, 35] = [line.blank_before for line in lines]
     own[:, 36] = [line.blank_after for line in lines]
-    own[:, 37] = [start_counts[key] - 1 if key else 0.0 for key in starts]
-    own[:, 38] = [end_counts[key] - 1 if key else 0.0 for key in ends]
-    own[:, 39] = np.log1p(short_run.astype(np.float64))
-    own[:, 40] = np.log1p(para_run_words.astype(np.float64))
+    own[:, 37] = [count - 1 if key else 0.0 for key, count in zip(starts, b.count_per_page(starts))]
+    own[:, 38] = [count - 1 if key else 0.0 for key, count in zip(ends, b.count_per_page(ends))]
+    own[:, 39] = np.log1p(b.runs(~paragraph).astype(np.float64))
+    own[:, 40] = np.log1p(b.runs(paragraph, words).astype(np.float64))
     own[:, 41] = block_share
     own[:, 42] = in_main
     own[:, 43] = from_main
+    # The neighbours' features, -1 beyond the page's first and last line.
     context = []
     padded = np.full((n + 4, len(_CONTEXT_INDEX)), -1.0, dtype=np.float32)
     padded[2:n + 2] = own[:, _CONTEXT_INDEX]
     for d in CONTEXT:
-        context.append(padded[2 + d:2 + d + n])
-    return np.hstack([own] + context)
+        shifted = padded[2 + d:2 + d + n].copy()
+        shifted[(b.index + d < 0) | (b.index + d >= b.size)] = -1.0
+        context.append(shifted)
+    return b.split(np.hstack([own] + context))
 
 
 def is_english(lines: list[Line], features: np.ndarray) -> bool:
@@ -174,16 +232,19 @@ def is_english(lines: list[Line], features: np.ndarray) -> bool:
     return other < OTHER_MIN_STOP_SHARE and script < OTHER_SCRIPT_SHARE
 
 
-def main_block_without(lines: list[Line], skip: list[bool]) -> np.ndarray:
-    """Per line: in the page's main block of paragraphs once the lines where
-    ``skip`` is true (chrome the rules removed: an advertisement label, a
-    video player's text) are taken out, so that they do not cut an article
-    in two. Skipped lines are never in it."""
-    kept = np.flatnonzero(~np.asarray(skip, dtype=bool))
-    out = np.zeros(len(lines), dtype=bool)
-    if len(kept):
-        _, in_main, _ = _block_features(*_paragraph_chars([lines[i] for i in kept]))
-        out[kept] = in_main > 0
+def main_blocks_without(pages: list[list[Line]], skips: list[list[bool]]) -> list[np.ndarray]:
+    """Per page and line: in the page's main block of paragraphs once the
+    lines where ``skip`` is true (chrome the rules removed: an
+    advertisement label, a video player's text) are taken out, so that they
+    do not cut an article in two. Skipped lines are never in it."""
+    kept = [[line for line, skip in zip(lines, page_skip) if not skip] for lines, page_skip in zip(pages, skips)]
+    b = _Pages(kept)
+    _, in_main, _ = _block_features(b, *_paragraph_chars(b.lines))
+    out = []
+    for lines, page_skip, page_in_main in zip(pages, skips, b.split(in_main > 0)):
+        guard = np.zeros(len(lines), dtype=bool)
+        guard[~np.asarray(page_skip, dtype=bool)] = page_in_main
+        out.append(guard)
     return out
 
 
@@ -266,63 +327,48 @@ def _count(keys: list[str]) -> dict[str, int]:
 BLOCK_GAP = 1  # short lines (subheads, captions) a block of paragraphs may span
 
 
-def _block_features(paragraph: np.ndarray, mass: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _block_features(b: _Pages, paragraph: np.ndarray, mass: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Blocks are runs of paragraphs with at most BLOCK_GAP other lines
-    between two of them; the main block holds the most text. An article is
-    usually the main block; the teasers, comments and related stories after
-    it are smaller blocks further down. Per line: its block's share of the
-    page's paragraph text, whether it is in the main block, and its signed
-    log distance from the main block (negative above it)."""
-    n = len(paragraph)
-    block = np.full(n, -1)
+    between two of them; the main block of a page holds the most text
+    (the first such block on a tie). An article is usually the main block;
+    the teasers, comments and related stories after it are smaller blocks
+    further down. Per line: its block's share of its page's paragraph text,
+    whether it is in its page's main block, and its signed log distance
+    from it (negative above it)."""
+    share = np.zeros(b.n, dtype=np.float32)
+    in_main = np.zeros(b.n, dtype=np.float32)
+    distance = np.zeros(b.n, dtype=np.float32)
     idx = np.flatnonzero(paragraph)
-    current, last = -1, None
-    for i in idx:
-        if last is not None and i - last <= BLOCK_GAP + 1:
-            block[last + 1:i] = current  # the short lines between two paragraphs of a block
-        else:
-            current += 1
-        block[i] = current
-        last = i
-    share = np.zeros(n, dtype=np.float32)
-    in_main = np.zeros(n, dtype=np.float32)
-    distance = np.zeros(n, dtype=np.float32)
-    if current < 0:
+    if not len(idx):
         return share, in_main, distance
-    sums = np.bincount(block[block >= 0], weights=mass[block >= 0], minlength=current + 1)
-    total = max(1.0, float(sums.sum()))
-    main = int(np.argmax(sums))
-    members = np.flatnonzero(block == main)
-    start, end = members[0], members[-1]
-    for i in range(n):
-        if block[i] >= 0:
-            share[i] = sums[block[i]] / total
-        if start <= i <= end:
-            in_main[i] = 1.0
-        elif i > end:
-            distance[i] = math.log1p(i - end)
-        else:
-            distance[i] = -math.log1p(start - i)
+    gap = np.diff(idx, prepend=-BLOCK_GAP - 2)  # lines from the paragraph above (far for the first)
+    new = (gap > BLOCK_GAP + 1) | (b.page[idx] != b.page[np.r_[idx[0], idx[:-1]]])
+    number = np.cumsum(new) - 1  # the block of each paragraph
+    block = np.full(b.n, -1)
+    block[idx] = number
+    for step in range(1, BLOCK_GAP + 1):  # the short lines between two paragraphs of a block
+        inner = ~new & (gap > step)
+        block[idx[inner] - step] = number[inner]
+    sums = np.bincount(number, weights=mass[idx])
+    block_page = b.page[idx[new]]
+    block_first, block_last = idx[new], idx[np.r_[np.flatnonzero(new)[1:] - 1, len(idx) - 1]]
+    totals = np.maximum(1.0, np.bincount(block_page, weights=sums, minlength=len(b.sizes)))
+    inside = block >= 0
+    share[inside] = sums[block[inside]] / totals[b.page[inside]]
+    # The main block of each page: the largest sum, the first one on a tie.
+    order = np.lexsort((np.arange(len(sums)), -sums, block_page))
+    first_of_page = np.r_[True, block_page[order][1:] != block_page[order][:-1]]
+    main = order[first_of_page]
+    start = np.full(len(b.sizes), -1)
+    end = np.full(len(b.sizes), -1)
+    start[block_page[main]] = block_first[main]
+    end[block_page[main]] = block_last[main]
+    start, end = start[b.page], end[b.page]
+    has_main = start >= 0
+    in_main[has_main & (start <= b.position) & (b.position <= end)] = 1.0
+    after = has_main & (b.position > end)
+    before = has_main & (b.position < start)
+    distance[after] = np.log1p((b.position - end)[after])
+    distance[before] = -np.log1p((start - b.position)[before])
     return share, in_main, distance
-
-
-def _runs(mask: np.ndarray):
-    """(start, end) of each run of True in ``mask``."""
-    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1))
-
-
-def _run_lengths(mask: np.ndarray) -> np.ndarray:
-    """For each position, the length of the run of True it is in (0 if False)."""
-    out = np.zeros(len(mask), dtype=np.float32)
-    for start, end in _runs(mask):
-        out[start:end] = end - start
-    return out
-
-
-def _run_sums(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """For each position in a run of True, the sum of ``values`` over the run."""
-    out = np.zeros(len(mask), dtype=np.float32)
-    for start, end in _runs(mask):
-        out[start:end] = values[start:end].sum()
-    return out

@@ -1,5 +1,7 @@
 """Properties of the text stages on generated input (hypothesis)."""
 import re
+
+import numpy as np
 from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
@@ -109,3 +111,82 @@ def test_smoothing_finds_the_best_path(probs, penalty, threshold):
     best = max(score(s) for s in itertools.product((0, 1), repeat=len(p)))
     got = smooth(probs, penalty, threshold).astype(int).tolist()
     assert score(got) >= best - 1e-9
+
+
+# ------------------------------------------------- line features of many pages at once
+
+def _line_pages(draw_pages):
+    from pipeline.boilerplate import Line
+    return [[Line(text, blank_before=blank) for text, blank in page] for page in draw_pages]
+
+
+feature_lines = st.tuples(st.sampled_from(SENTENCES + CHROME + ["Short line", "A short sentence ends here."]),
+                          st.booleans())
+feature_pages = st.lists(st.lists(feature_lines, max_size=25), max_size=6)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(feature_pages)
+def test_features_of_pages_computed_together_are_each_pages_own(drawn):
+    """Nothing crosses a page boundary: neighbours, blocks, runs, repeats
+    and positions of pages laid end to end are those of each page alone."""
+    import numpy as np
+    from pipeline.linefeatures import main_blocks_without, pages_features
+    pages = _line_pages(drawn)
+    together = pages_features(pages)
+    skips = [[line.text in CHROME for line in page] for page in pages]
+    guards = main_blocks_without(pages, skips)
+    for page, skip, features, guard in zip(pages, skips, together, guards):
+        assert np.array_equal(features, pages_features([page])[0])
+        assert np.array_equal(guard, main_blocks_without([page], [skip])[0])
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(feature_pages)
+def test_position_block_and_run_features_follow_their_definitions(drawn):
+    """The vectorised features against a line-by-line reading of their
+    definitions, page by page."""
+    import math
+    from pipeline.boilerplate import is_paragraph, line_key
+    from pipeline.linefeatures import BLOCK_GAP, OWN, pages_features
+    pages = _line_pages(drawn)
+    col = {name: i for i, name in enumerate(OWN)}
+    for page, features in zip(pages, pages_features(pages)):
+        n = len(page)
+        para = [is_paragraph(line) for line in page]
+        long_idx = [i for i in range(n) if para[i]]
+        keys = [line_key(line.text) for line in page]
+        # blocks: paragraphs at most BLOCK_GAP lines apart, the lines between them included
+        blocks: list[list[int]] = []
+        for i in long_idx:
+            if blocks and i - blocks[-1][-1] <= BLOCK_GAP + 1:
+                blocks[-1].extend(range(blocks[-1][-1] + 1, i + 1))
+            else:
+                blocks.append([i])
+        mass = [sum(len(page[i].text) for i in b if para[i]) for b in blocks]
+        main = blocks[mass.index(max(mass))] if blocks else []
+        for i in range(n):
+            row = features[i]
+            above = [j for j in long_idx if j < i]
+            below = [j for j in long_idx if j > i]
+            assert row[col["near_long_before"]] == np.float32(math.log1p(i - above[-1] if above else 50.0))
+            assert row[col["near_long_after"]] == np.float32(math.log1p(below[0] - i if below else 50.0))
+            assert row[col["in_body"]] == (bool(long_idx) and long_idx[0] <= i <= long_idx[-1])
+            assert row[col["repeat_count"]] == keys.count(keys[i]) - 1
+            run = 0
+            if not para[i]:
+                lo, hi = i, i
+                while lo > 0 and not para[lo - 1]:
+                    lo -= 1
+                while hi < n - 1 and not para[hi + 1]:
+                    hi += 1
+                run = hi - lo + 1
+            assert row[col["short_run"]] == np.float32(math.log1p(run))
+            assert row[col["in_main_block"]] == (bool(main) and main[0] <= i <= main[-1])
+            if main and i > main[-1]:
+                assert row[col["from_main_block"]] == np.float32(math.log1p(i - main[-1]))
+            elif main and i < main[0]:
+                assert row[col["from_main_block"]] == np.float32(-math.log1p(main[0] - i))
+            in_block = [b for b in blocks if i in b]
+            share = mass[blocks.index(in_block[0])] / max(1.0, sum(mass)) if in_block else 0.0
+            assert row[col["block_share"]] == np.float32(share)
