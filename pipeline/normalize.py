@@ -13,6 +13,7 @@ ftfy configuration, chosen for a corpus that keeps the author's typography:
 """
 from __future__ import annotations
 
+import functools
 import re
 
 import ftfy
@@ -60,9 +61,9 @@ _NEEDS_FTFY = re.compile(rf"[^\t\n -%'-~{FTFY_SAFE}]")
 
 def fix_unicode(text: str) -> str:
     """``ftfy.fix_text`` with FTFY_CONFIG, run only on the lines that need
-    it (same result, since ftfy works line by line: most lines of scraped
-    news are plain ASCII or hold only FTFY_SAFE characters); a text with
-    no such line skips ftfy entirely. The lines are found by one regex
+    it (same result, since ftfy fixes each line on its own: most lines of
+    scraped news are plain ASCII or hold only FTFY_SAFE characters); a text
+    with no such line skips ftfy entirely. The lines are found by one regex
     search from where the last one ended, not by testing every line."""
     match = _NEEDS_FTFY.search(text)
     if match is None:
@@ -72,14 +73,32 @@ def fix_unicode(text: str) -> str:
     while match:
         start = text.rfind("\n", 0, match.start()) + 1
         end = _line_end(text, match.end())
-        # Consecutive lines that need ftfy go to it together.
-        while (match := _NEEDS_FTFY.search(text, end)) and text.rfind("\n", 0, match.start()) + 1 == end:
-            end = _line_end(text, match.end())
         out.append(text[done:start])
-        out.append(ftfy.fix_text(text[start:end], FTFY_CONFIG))
+        out.append(_fix_line(text[start:end]))
         done = end
+        match = _NEEDS_FTFY.search(text, end)
     out.append(text[done:])
     return "".join(out)
+
+
+# Lines up to this long are fixed through a cache (of at most 8,192 lines,
+# so at most ~16M characters): a site's chrome ("© 2026 The Post", "Marks &
+# Spencer") recurs from page to page, and ``normalize`` hands ftfy each line
+# again to see that nothing changes.
+_CACHED_LINE_CHARS = 2000
+
+
+def _fix_line(line: str) -> str:
+    """``ftfy.fix_text`` of one line (with its newline): the segment ftfy
+    itself fixes on its own."""
+    if len(line) > _CACHED_LINE_CHARS:
+        return ftfy.fix_text(line, FTFY_CONFIG)
+    return _fix_short_line(line)
+
+
+@functools.lru_cache(maxsize=1 << 13)
+def _fix_short_line(line: str) -> str:
+    return ftfy.fix_text(line, FTFY_CONFIG)
 
 
 def _line_end(text: str, pos: int) -> int:
