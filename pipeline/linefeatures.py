@@ -158,8 +158,8 @@ class _Pages:
 def pages_features(pages: list[list[Line]]) -> list[np.ndarray]:
     """``line_features`` of each page, computed for the lines of all the
     pages at once."""
-    b = _Pages(pages)
-    n, lines = b.n, b.lines
+    batch = _Pages(pages)
+    n, lines = batch.n, batch.lines
     if n == 0:
         return [np.zeros((0, len(FEATURES)), dtype=np.float32) for _ in pages]
     own = np.vstack([_intrinsic(line.text) for line in lines])
@@ -168,38 +168,38 @@ def pages_features(pages: list[list[Line]]) -> list[np.ndarray]:
     # Paragraph text above each line, as a share of the page's: sums of
     # whole characters, exact in float64 (and in the float32 they are
     # stored as, up to 2^24 characters a page: max_doc_bytes is 16 MiB).
-    mass = b.before(long_chars).astype(np.float32)
-    total_mass = np.maximum(1.0, b.page_sums(long_chars)).astype(np.float32)
+    mass = batch.before(long_chars).astype(np.float32)
+    total_mass = np.maximum(1.0, batch.page_sums(long_chars)).astype(np.float32)
     keys = [line_key(line.text) for line in lines]
     # Lines built from one template (related headlines with their bylines,
     # shipping notices per country) share their first or last words.
     starts, ends = zip(*map(_template_ends, keys))
-    block_share, in_main, from_main = _block_features(b, paragraph, long_chars)
-    index = b.index.astype(np.float64)
-    max_words = np.zeros(len(b.sizes), dtype=np.float64)
-    np.maximum.at(max_words, b.page, words)
-    own[:, 2] = words.astype(np.float64) / np.maximum(1.0, max_words)[b.page]
-    own[:, 3] = index / np.maximum(1, b.size - 1)
+    block_share, in_main, from_main = _block_features(batch, paragraph, long_chars)
+    index = batch.index.astype(np.float64)
+    max_words = np.zeros(len(batch.sizes), dtype=np.float64)
+    np.maximum.at(max_words, batch.page, words)
+    own[:, 2] = words.astype(np.float64) / np.maximum(1.0, max_words)[batch.page]
+    own[:, 3] = index / np.maximum(1, batch.size - 1)
     own[:, 4] = np.log1p(index)
-    own[:, 5] = np.log1p(b.size - 1 - index)
+    own[:, 5] = np.log1p(batch.size - 1 - index)
     own[:, 6] = mass / total_mass
-    own[:, 28] = np.array(b.count_per_page(keys)) - 1
+    own[:, 28] = np.array(batch.count_per_page(keys)) - 1
     # Distance to the nearest paragraph strictly above and strictly below.
-    above, below = b.nearest(paragraph, strict=True)
+    above, below = batch.nearest(paragraph, strict=True)
     own[:, 29] = np.log1p(np.where(above >= 0, index - above, _FAR))
     own[:, 30] = np.log1p(np.where(below >= 0, below - index, _FAR))
     own[:, 31] = paragraph
-    first_above, last_below = b.nearest(paragraph)
+    first_above, last_below = batch.nearest(paragraph)
     own[:, 32] = (first_above >= 0) & (last_below >= 0)  # between the page's first and last paragraph
     # After the first line of a comment (related) section.
-    own[:, 33] = b.before(own[:, _COMMENTS]) > 0
-    own[:, 34] = b.before(own[:, _RELATED]) > 0
+    own[:, 33] = batch.before(own[:, _COMMENTS]) > 0
+    own[:, 34] = batch.before(own[:, _RELATED]) > 0
     own[:, 35] = [line.blank_before for line in lines]
     own[:, 36] = [line.blank_after for line in lines]
-    own[:, 37] = [count - 1 if key else 0.0 for key, count in zip(starts, b.count_per_page(starts))]
-    own[:, 38] = [count - 1 if key else 0.0 for key, count in zip(ends, b.count_per_page(ends))]
-    own[:, 39] = np.log1p(b.runs(~paragraph).astype(np.float64))
-    own[:, 40] = np.log1p(b.runs(paragraph, words).astype(np.float64))
+    own[:, 37] = [count - 1 if key else 0.0 for key, count in zip(starts, batch.count_per_page(starts))]
+    own[:, 38] = [count - 1 if key else 0.0 for key, count in zip(ends, batch.count_per_page(ends))]
+    own[:, 39] = np.log1p(batch.runs(~paragraph).astype(np.float64))
+    own[:, 40] = np.log1p(batch.runs(paragraph, words).astype(np.float64))
     own[:, 41] = block_share
     own[:, 42] = in_main
     own[:, 43] = from_main
@@ -209,9 +209,9 @@ def pages_features(pages: list[list[Line]]) -> list[np.ndarray]:
     padded[2:n + 2] = own[:, _CONTEXT_INDEX]
     for d in CONTEXT:
         shifted = padded[2 + d:2 + d + n].copy()
-        shifted[(b.index + d < 0) | (b.index + d >= b.size)] = -1.0
+        shifted[(batch.index + d < 0) | (batch.index + d >= batch.size)] = -1.0
         context.append(shifted)
-    return b.split(np.hstack([own] + context))
+    return batch.split(np.hstack([own] + context))
 
 
 def is_english(lines: list[Line], features: np.ndarray) -> bool:
@@ -238,10 +238,10 @@ def main_blocks_without(pages: list[list[Line]], skips: list[list[bool]]) -> lis
     advertisement label, a video player's text) are taken out, so that they
     do not cut an article in two. Skipped lines are never in it."""
     kept = [[line for line, skip in zip(lines, page_skip) if not skip] for lines, page_skip in zip(pages, skips)]
-    b = _Pages(kept)
-    _, in_main, _ = _block_features(b, *_paragraph_chars(b.lines))
+    batch = _Pages(kept)
+    _, in_main, _ = _block_features(batch, *_paragraph_chars(batch.lines))
     out = []
-    for lines, page_skip, page_in_main in zip(pages, skips, b.split(in_main > 0)):
+    for lines, page_skip, page_in_main in zip(pages, skips, batch.split(in_main > 0)):
         guard = np.zeros(len(lines), dtype=bool)
         guard[~np.asarray(page_skip, dtype=bool)] = page_in_main
         out.append(guard)
@@ -327,7 +327,7 @@ def _count(keys: list[str]) -> dict[str, int]:
 BLOCK_GAP = 1  # short lines (subheads, captions) a block of paragraphs may span
 
 
-def _block_features(b: _Pages, paragraph: np.ndarray, mass: np.ndarray
+def _block_features(batch: _Pages, paragraph: np.ndarray, mass: np.ndarray
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Blocks are runs of paragraphs with at most BLOCK_GAP other lines
     between two of them; the main block of a page holds the most text
@@ -336,39 +336,39 @@ def _block_features(b: _Pages, paragraph: np.ndarray, mass: np.ndarray
     further down. Per line: its block's share of its page's paragraph text,
     whether it is in its page's main block, and its signed log distance
     from it (negative above it)."""
-    share = np.zeros(b.n, dtype=np.float32)
-    in_main = np.zeros(b.n, dtype=np.float32)
-    distance = np.zeros(b.n, dtype=np.float32)
+    share = np.zeros(batch.n, dtype=np.float32)
+    in_main = np.zeros(batch.n, dtype=np.float32)
+    distance = np.zeros(batch.n, dtype=np.float32)
     idx = np.flatnonzero(paragraph)
     if not len(idx):
         return share, in_main, distance
     gap = np.diff(idx, prepend=-BLOCK_GAP - 2)  # lines from the paragraph above (far for the first)
-    new = (gap > BLOCK_GAP + 1) | (b.page[idx] != b.page[np.r_[idx[0], idx[:-1]]])
+    new = (gap > BLOCK_GAP + 1) | (batch.page[idx] != batch.page[np.r_[idx[0], idx[:-1]]])
     number = np.cumsum(new) - 1  # the block of each paragraph
-    block = np.full(b.n, -1)
+    block = np.full(batch.n, -1)
     block[idx] = number
     for step in range(1, BLOCK_GAP + 1):  # the short lines between two paragraphs of a block
         inner = ~new & (gap > step)
         block[idx[inner] - step] = number[inner]
     sums = np.bincount(number, weights=mass[idx])
-    block_page = b.page[idx[new]]
+    block_page = batch.page[idx[new]]
     block_first, block_last = idx[new], idx[np.r_[np.flatnonzero(new)[1:] - 1, len(idx) - 1]]
-    totals = np.maximum(1.0, np.bincount(block_page, weights=sums, minlength=len(b.sizes)))
+    totals = np.maximum(1.0, np.bincount(block_page, weights=sums, minlength=len(batch.sizes)))
     inside = block >= 0
-    share[inside] = sums[block[inside]] / totals[b.page[inside]]
+    share[inside] = sums[block[inside]] / totals[batch.page[inside]]
     # The main block of each page: the largest sum, the first one on a tie.
     order = np.lexsort((np.arange(len(sums)), -sums, block_page))
     first_of_page = np.r_[True, block_page[order][1:] != block_page[order][:-1]]
     main = order[first_of_page]
-    start = np.full(len(b.sizes), -1)
-    end = np.full(len(b.sizes), -1)
+    start = np.full(len(batch.sizes), -1)
+    end = np.full(len(batch.sizes), -1)
     start[block_page[main]] = block_first[main]
     end[block_page[main]] = block_last[main]
-    start, end = start[b.page], end[b.page]
+    start, end = start[batch.page], end[batch.page]
     has_main = start >= 0
-    in_main[has_main & (start <= b.position) & (b.position <= end)] = 1.0
-    after = has_main & (b.position > end)
-    before = has_main & (b.position < start)
-    distance[after] = np.log1p((b.position - end)[after])
-    distance[before] = -np.log1p((start - b.position)[before])
+    in_main[has_main & (start <= batch.position) & (batch.position <= end)] = 1.0
+    after = has_main & (batch.position > end)
+    before = has_main & (batch.position < start)
+    distance[after] = np.log1p((batch.position - end)[after])
+    distance[before] = -np.log1p((start - batch.position)[before])
     return share, in_main, distance
