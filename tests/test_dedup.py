@@ -49,6 +49,17 @@ def test_shingles_are_unique_and_cover_short_texts():
     assert shingle_hashes([], 5).size == 0
 
 
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["the", "port", "é", "2030", "tide", "日本"]), max_size=12), st.integers(1, 6))
+def test_shingle_hashes_are_the_xxh32_of_the_space_joined_grams(words, size):
+    """The definition every published signature was made with: changing it
+    would make new documents incomparable with the published index."""
+    import xxhash
+    grams = [" ".join(words[i:i + size]) for i in range(max(1, len(words) - size + 1))] if words else []
+    expected = sorted({xxhash.xxh32_intdigest(g.encode("utf-8")) for g in grams})
+    assert shingle_hashes(words, size).tolist() == expected
+
 def test_signatures_are_deterministic():
     one, two = fingerprint_texts([STORY, STORY], CONFIG)
     assert one.exact == two.exact and np.array_equal(one.signature, two.signature)
