@@ -189,8 +189,8 @@ def pages_features(pages: list[list[Line]]) -> list[np.ndarray]:
     own[:, 29] = np.log1p(np.where(above >= 0, index - above, _FAR))
     own[:, 30] = np.log1p(np.where(below >= 0, below - index, _FAR))
     own[:, 31] = paragraph
-    first_above, last_below = batch.nearest(paragraph)
-    own[:, 32] = (first_above >= 0) & (last_below >= 0)  # between the page's first and last paragraph
+    at_or_above, at_or_below = batch.nearest(paragraph)
+    own[:, 32] = (at_or_above >= 0) & (at_or_below >= 0)  # between the page's first and last paragraph
     # After the first line of a comment (related) section.
     own[:, 33] = batch.before(own[:, _COMMENTS]) > 0
     own[:, 34] = batch.before(own[:, _RELATED]) > 0
