@@ -119,7 +119,8 @@ def _luigi_as_another_user(base: Path, *args: str) -> tuple[int, str]:
     # Imported before the child loses access to the interpreter's own files
     # (they may sit in root's home): what a run imports on demand.
     for name in ("multiprocessing.queues", "multiprocessing.synchronize", "multiprocessing.connection",
-                 "luigi.lock", "mmap", "pipeline.batch", "pipeline.report", "pipeline.linemodel", "pipeline.spam"):
+                 "luigi.lock", "mmap", "pipeline.batch", "pipeline.report", "pipeline.linemodel", "pipeline.spam",
+                 "datasketch"):  # (the run's warm-up imports datasketch, and with it scipy, which needs sysconfig)
         importlib.import_module(name)
     err = base / f"stderr-{len(list(base.glob('stderr-*')))}.txt"
 
