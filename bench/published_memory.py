@@ -83,7 +83,7 @@ def main() -> None:
         aside.mkdir()
         for f in later:
             f.rename(aside / f.name)
-        seconds, peak, _ = run_pipeline(raw, work / "base-clean", work)
+        seconds, peak, _, _ = run_pipeline(raw, work / "base-clean", work)
         print(f"base: {len(files) - len(later)} documents published in {seconds:.1f} s, peak {peak / 2**20:.0f} MiB")
         figures = []
         for count in args.published:
@@ -94,7 +94,7 @@ def main() -> None:
             pad(clean, count, raw=run_raw)
             for f in later:
                 shutil.copy(aside / f.name, run_raw / f.name)
-            seconds, peak, _ = run_pipeline(run_raw, clean, work)
+            seconds, peak, _, _ = run_pipeline(run_raw, clean, work)
             figures.append((count, peak))
             print(f"published {count + len(files) - len(later):>8,}: {len(later)} new documents in {seconds:5.1f} s, "
                   f"peak memory {peak / 2**20:5.0f} MiB", flush=True)

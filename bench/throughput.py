@@ -117,10 +117,14 @@ def run_measured(cmd: list[str], **kwargs) -> tuple[subprocess.CompletedProcess,
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err), seconds, peak
 
 
-def stage_seconds(log: str) -> dict[str, float]:
-    """Wall time per task family, from the timestamped Luigi log."""
+def stage_seconds(log: str) -> tuple[dict[str, float], dict[str, float]]:
+    """Wall time per task family, summed over its tasks, and the span of
+    each family (from its first task's start to its last one's end), from
+    the timestamped Luigi log."""
     started: dict[str, float] = {}
     spent: dict[str, float] = defaultdict(float)
+    first: dict[str, float] = {}
+    last: dict[str, float] = {}
     for line in log.splitlines():
         m = re.match(r"(\d+\.\d+) .*? (running|done)\s+(\w+)\((.*)\)$", line)
         if not m:
@@ -129,12 +133,24 @@ def stage_seconds(log: str) -> dict[str, float]:
         key = family + params
         if what == "running":
             started[key] = stamp
+            first.setdefault(family, stamp)
         elif key in started:
             spent[family] += stamp - started.pop(key)
-    return dict(spent)
+            last[family] = stamp
+    return dict(spent), {family: last[family] - first[family] for family in last}
 
 
-def run_pipeline(raw: Path, clean: Path, work: Path) -> tuple[float, int, dict[str, float]]:
+def shard_balance(stages: dict[str, float], spans: dict[str, float], workers: int = 2) -> str:
+    """How busy the workers were while shards ran: a worker left alone
+    with the last shard shows here, whatever the machine's speed."""
+    span = spans.get("CleanShard")
+    if not span:
+        return "no shards"
+    return (f"shard phase {span:.1f} s from the first shard's start to the last one's end, "
+            f"the {workers} workers busy {stages['CleanShard'] / (workers * span):.0%} of it")
+
+
+def run_pipeline(raw: Path, clean: Path, work: Path) -> tuple[float, int, dict[str, float], dict[str, float]]:
     conf = work / "logging.cfg"
     conf.write_text(_LOG_CONF)
     cmd = [str(LUIGI), "--module", "tasks", "CleanCorpus", "--raw-dir", str(raw), "--clean-dir", str(clean),
@@ -142,7 +158,8 @@ def run_pipeline(raw: Path, clean: Path, work: Path) -> tuple[float, int, dict[s
     proc, seconds, peak = run_measured(cmd, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
     if proc.returncode != 0:
         sys.exit(f"the pipeline failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    return seconds, peak, stage_seconds(proc.stderr)
+    stages, spans = stage_seconds(proc.stderr)
+    return seconds, peak, stages, spans
 
 
 # ---------------------------------------------------------------- the 30-line loop
@@ -207,14 +224,14 @@ def html_mode(work: Path, repeat: int = 1) -> None:
     ratios = []
     for _ in range(repeat):
         shutil.rmtree(work / "html-clean", ignore_errors=True)
-        seconds, peak, stages = run_pipeline(raw, work / "html-clean", work)
+        seconds, peak, stages, spans = run_pipeline(raw, work / "html-clean", work)
         proc, alone, _ = run_measured([sys.executable, "-m", "bench.trafilatura_alone", str(raw)], cwd=ROOT,
                                       env=dict(os.environ, PYTHONPATH=str(ROOT)))
         if proc.returncode != 0:
             sys.exit(f"trafilatura alone failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
         ratios.append(seconds / alone)
         print(f"  pipeline, 2 workers: {seconds:.1f} s, {len(files) / seconds:.1f} pages/s, peak {peak / 2**20:.0f} MiB; "
-              f"stages {_fmt(stages)}")
+              f"stages {_fmt(stages)}; {shard_balance(stages, spans)}")
         print(f"  trafilatura alone, 2 processes: {alone:.1f} s; pipeline / trafilatura = {seconds / alone:.2f}x")
     if repeat > 1:
         print(f"  median of {repeat}: pipeline / trafilatura = {statistics.median(ratios):.2f}x "
@@ -272,15 +289,15 @@ def main() -> None:
         megabytes = sum(f.stat().st_size for f in files) / 1e6
         print(f"text corpus: {len(files)} documents ({truth['documents'] - truth['originals']} planted copies "
               f"in all), {megabytes:.1f} MB")
-        seconds, peak, stages = run_pipeline(raw, work / "clean", work)
+        seconds, peak, stages, spans = run_pipeline(raw, work / "clean", work)
         print(f"  pipeline, 2 workers: {seconds:.1f} s, {len(files) / seconds:.0f} docs/s, "
               f"{megabytes / seconds:.2f} MB/s, peak memory of the process tree {peak / 2**20:.0f} MiB")
-        print(f"  stages (summed over tasks): {_fmt(stages)}")
+        print(f"  stages (summed over tasks): {_fmt(stages)}; {shard_balance(stages, spans)}")
         print(f"  published: {_published_status(work / 'clean')}")
         if later:
             for f in later:
                 (aside / f.name).rename(f)
-            more, more_peak, more_stages = run_pipeline(raw, work / "clean", work)
+            more, more_peak, more_stages, _ = run_pipeline(raw, work / "clean", work)
             print(f"  incremental: {len(later)} new documents against the {len(files)} published: {more:.1f} s "
                   f"= {100 * more / seconds:.1f}% of the full run, peak memory {more_peak / 2**20:.0f} MiB; "
                   f"stages: {_fmt(more_stages)}")
