@@ -184,6 +184,9 @@ _DATE_PATTERNS = (
 # Every date pattern holds a year of this form: lines without one are settled by one search.
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _DATE_LINE_MAX_WORDS = 12
+# What follows the names in a byline: "| email | paper", " - Staff writer".
+_BYLINE_SEPARATOR = re.compile(r"\s*[|•·]\s*|\s+[-–—]\s+")
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
 
 # Pronouns that address the reader, used to extend an appeal to its middle lines.
 _READER_ADDRESS = re.compile(r"\b(?:we|our|us|you|your)\b", _I)
@@ -453,6 +456,8 @@ def mark_structure(lines: list[Line]) -> dict[str, str]:
     if not body:
         return {}
     first = body[0]
+    if len(body) > 1 and _is_dates_line(lines[first]):
+        first = body[1]  # "Published: March 3, 2026 at 6:45 p.m. | Updated: …" reads like a sentence
     metadata = _read_header(lines[:first])
     if "title" not in metadata and _is_headline(lines[first]) and first + 1 < len(lines):
         # Scraped text usually opens with the headline; with no header
@@ -522,13 +527,17 @@ def _read_header(header: list[Line]) -> dict[str, str]:
         text = line.text
         byline = _BYLINE.match(text)
         if byline:
-            metadata.setdefault("author", byline.group(1).strip())
-            continue
-        if line.words <= _DATE_LINE_MAX_WORDS:
-            date = parse_date(text)
+            name, rest = _byline_parts(byline.group(1))
+            if name:
+                metadata.setdefault("author", name)
+            date = parse_date(rest)  # "By Jane Doe | March 3, 2026"
             if date:
                 metadata.setdefault("date", date)
-                continue
+            continue
+        date = _header_date(text, line.words)
+        if date:
+            metadata.setdefault("date", date)
+            continue
         if _NAMES_LINE.match(text) and line.words <= 10 and " in " in text:
             metadata.setdefault("author", text.split(" in ")[0].strip())
             continue
@@ -540,6 +549,31 @@ def _read_header(header: list[Line]) -> dict[str, str]:
         # The headline is the longest title-like line left in the header.
         metadata["title"] = max(candidates, key=lambda t: (len(_WORD.findall(t)), -candidates.index(t)))
     return metadata
+
+
+def _byline_parts(byline: str) -> tuple[str, str]:
+    """The names of a byline and what sites print beside them:
+    "Jane Doe | jdoe@herald.com | March 3, 2026" -> ("Jane Doe",
+    "jdoe@herald.com | March 3, 2026")."""
+    first, *rest = _BYLINE_SEPARATOR.split(byline, maxsplit=1)
+    return _EMAIL.sub("", first).strip(" ,;:"), "".join(rest)
+
+
+def _is_dates_line(line: Line) -> bool:
+    """A header line of several dates, parts split by "|"."""
+    return "|" in line.text and line.words > _DATE_LINE_MAX_WORDS and _header_date(line.text, line.words) is not None
+
+
+def _header_date(text: str, words: int) -> str | None:
+    """The date of a short header line, or of the first of its short parts
+    where sites print several ("Published: March 3, 2026 at 6:45 p.m. |
+    Updated: …"; not "March 3, 2026 | The council voted …")."""
+    if words <= _DATE_LINE_MAX_WORDS:
+        return parse_date(text)
+    parts = text.split("|")
+    if len(parts) > 1 and all(len(part.split()) <= _DATE_LINE_MAX_WORDS for part in parts):
+        return parse_date(parts[0])
+    return None
 
 
 def parse_date(text: str) -> str | None:

@@ -48,6 +48,23 @@ def test_header_title_byline_and_date_go_to_metadata():
                                "date": "2026-03-03"}
 
 
+def test_byline_beside_email_and_paper_and_a_line_of_dates():
+    dates = "PUBLISHED: March 3, 2026 at 6:45 p.m. | UPDATED: March 4, 2026 at 9:02 a.m."
+    text = "\n".join(["Libraries saved from closure in budget vote",
+                      "By Jane Doe | jdoe@herald.example | The Herald", dates, P1, P2, P3])
+    result = rules_only(text)
+    assert result.text.split("\n\n") == [P1, P2, P3]
+    assert result.metadata == {"title": "Libraries saved from closure in budget vote", "author": "Jane Doe",
+                               "date": "2026-03-03"}
+    assert ("header", dates) in {(reason, line) for reason, line, _ in result.removed}
+    # A lead that opens with its date is the article, not a line of dates.
+    lead = "March 3, 2026 | The council voted on Tuesday evening to keep all four branch libraries open for another year."
+    assert rules_only("\n".join(["By Jane Doe - Staff writer", lead, P1, P2])).text.split("\n\n") == [lead, P1, P2]
+    assert rules_only("\n".join(["By Jane Doe - Staff writer", lead, P1, P2])).metadata["author"] == "Jane Doe"
+    assert rules_only("\n".join(["By Jane Doe • 4 March 2026", P1, P2])).metadata == {"author": "Jane Doe",
+                                                                                         "date": "2026-03-04"}
+
+
 def test_first_line_headline_without_header_is_the_title():
     result = rules_only("\n".join(["Libraries saved from closure in budget vote", P1, P2]))
     assert result.metadata["title"] == "Libraries saved from closure in budget vote"
