@@ -455,9 +455,15 @@ def mark_structure(lines: list[Line]) -> dict[str, str]:
     body = [i for i, line in enumerate(lines) if line.kept and is_paragraph(line)]
     if not body:
         return {}
-    first = body[0]
-    if len(body) > 1 and _is_dates_line(lines[first]):
-        first = body[1]  # "Published: March 3, 2026 at 6:45 p.m. | Updated: …" reads like a sentence
+    # The article starts at its first paragraph, past a headline long
+    # enough to count as one and a line of dates ("Published: March 3, 2026
+    # at 6:45 p.m. | Updated: …"), which reads like a sentence, where the
+    # article's prose follows within a few lines (a byline between).
+    at = 0
+    while at + 1 < len(body) and (_is_headline(lines[body[at]]) or _is_dates_line(lines[body[at]])) \
+            and body[at + 1] - body[at] <= _HEADLINE_TO_ARTICLE_LINES and _is_prose(lines[body[at + 1]]):
+        at += 1
+    first = body[at]
     metadata = _read_header(lines[:first])
     if "title" not in metadata and _is_headline(lines[first]) and first + 1 < len(lines):
         # Scraped text usually opens with the headline; with no header
@@ -557,6 +563,9 @@ def _byline_parts(byline: str) -> tuple[str, str]:
     "jdoe@herald.com | March 3, 2026")."""
     first, *rest = _BYLINE_SEPARATOR.split(byline, maxsplit=1)
     return _EMAIL.sub("", first).strip(" ,;:"), "".join(rest)
+
+
+_HEADLINE_TO_ARTICLE_LINES = 4
 
 
 def _is_dates_line(line: Line) -> bool:

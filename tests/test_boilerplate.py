@@ -65,6 +65,19 @@ def test_byline_beside_email_and_paper_and_a_line_of_dates():
                                                                                          "date": "2026-03-04"}
 
 
+def test_a_headline_long_enough_for_a_paragraph_heads_the_article_when_prose_follows():
+    headline = "Astronomers spot a comet that will pass close to Earth in the autumn"  # 13 words
+    text = "\n".join(["Home » Science", headline, "Posted on 2 June 2026", P1, P2, P3])
+    result = rules_only(text)
+    assert result.text.split("\n\n") == [P1, P2, P3]
+    assert result.metadata == {"title": headline, "date": "2026-06-02"}
+    # Far from the prose, the article is taken to start there (it may be a
+    # list of long items without full stops); a line that opens the page
+    # like a headline is still the title, as before.
+    far = "\n".join(["Home » Science", headline, "Menu", "Search", "Sections", "Sign in", P1, P2, P3])
+    assert [reason for reason, line, _ in rules_only(far).removed if line == headline] == ["title"]
+
+
 def test_first_line_headline_without_header_is_the_title():
     result = rules_only("\n".join(["Libraries saved from closure in budget vote", P1, P2]))
     assert result.metadata["title"] == "Libraries saved from closure in budget vote"
