@@ -526,8 +526,8 @@ def _is_headline(line: Line) -> bool:
 
 def _read_header(header: list[Line]) -> dict[str, str]:
     metadata: dict[str, str] = {}
-    candidates = []
-    for line in header:
+    candidates: list[tuple[str, int]] = []  # (text, lines from it to the article)
+    for at, line in enumerate(header):
         if not line.kept:
             continue
         text = line.text
@@ -548,12 +548,18 @@ def _read_header(header: list[Line]) -> dict[str, str]:
             metadata.setdefault("author", text.split(" in ")[0].strip())
             continue
         if 3 <= line.words <= 30 and not text.endswith("."):
-            candidates.append(text)
+            candidates.append((text, len(header) - at))
     # Lines that repeat another candidate with more in front are breadcrumbs.
-    candidates = [c for c in candidates if not any(o != c and c.endswith(o) for o in candidates)]
+    candidates = [(c, far) for c, far in candidates if not any(o != c and c.endswith(o) for o, _ in candidates)]
     if candidates:
-        # The headline is the longest title-like line left in the header.
-        metadata["title"] = max(candidates, key=lambda t: (len(_WORD.findall(t)), -candidates.index(t)))
+        # The headline is a long title-like line close above the article:
+        # its words less TITLE_DISTANCE_COST a line between it and the
+        # article. Measured against the pages' own og:title (or <title>) on
+        # the 890 benchmark pages: the headline chosen on 262 pages, against
+        # 227 for the longest candidate (a menu or promotion far above) and
+        # 210 for the nearest (a kicker or a caption); costs of 0.2-0.5 a
+        # line gave 256-262. A candidate matches on 338.
+        metadata["title"] = max(candidates, key=lambda c: len(_WORD.findall(c[0])) - TITLE_DISTANCE_COST * c[1])[0]
     return metadata
 
 
@@ -566,6 +572,7 @@ def _byline_parts(byline: str) -> tuple[str, str]:
 
 
 _HEADLINE_TO_ARTICLE_LINES = 4
+TITLE_DISTANCE_COST = 0.3
 
 
 def _is_dates_line(line: Line) -> bool:

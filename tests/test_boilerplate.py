@@ -78,6 +78,14 @@ def test_a_headline_long_enough_for_a_paragraph_heads_the_article_when_prose_fol
     assert [reason for reason, line, _ in rules_only(far).removed if line == headline] == ["title"]
 
 
+def test_title_is_a_long_headline_close_above_the_article_not_a_longer_promotion_far_above():
+    promotion = "Free delivery on all orders over forty dollars this week"
+    headline = "County libraries saved from closure in late budget vote"
+    text = "\n".join([promotion, "Menu", "Search", "Local news", "Sport", "Weather", "Sign in",
+                      headline, "By Jane Doe", P1, P2, P3])
+    assert rules_only(text).metadata["title"] == headline
+
+
 def test_first_line_headline_without_header_is_the_title():
     result = rules_only("\n".join(["Libraries saved from closure in budget vote", P1, P2]))
     assert result.metadata["title"] == "Libraries saved from closure in budget vote"
