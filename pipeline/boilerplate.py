@@ -178,8 +178,8 @@ _MONTH_NUMBER.update({name: _MONTH_NUMBER[full] for name, full in (
     ("nov", "november"), ("dec", "december"))})
 _DATE_PATTERNS = (
     re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)"),
-    re.compile(rf"\b(?P<mon>{_MONTHS})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", _I),
-    re.compile(rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<mon>{_MONTHS})\.?,?\s+(?P<y>(?:19|20)\d\d)\b", _I),
+    re.compile(rf"\b(?P<mon>{_MONTHS})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", _I),
+    re.compile(rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<mon>{_MONTHS})\.?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", _I),
 )
 # Every date pattern holds a year of this form: lines without one are settled by one search.
 _YEAR = re.compile(r"(?:19|20)\d\d")

@@ -264,6 +264,9 @@ def test_parse_date_formats():
     assert parse_date("3rd Sept 2025") == "2025-09-03"
     assert parse_date("2024-11-05T10:00") == "2024-11-05"
     assert parse_date("no date here") is None
+    # Text pulled out of a page glues neighbouring elements together.
+    assert parse_date("Posted on June 29, 2020Updated November 12, 2021") == "2020-06-29"
+    assert parse_date("June 3, 20255") is None
 
 
 def test_seed_articles_are_cleaned(seeds):
