@@ -187,6 +187,12 @@ _DATE_LINE_MAX_WORDS = 12
 # What follows the names in a byline: "| email | paper", " - Staff writer".
 _BYLINE_SEPARATOR = re.compile(r"\s*[|•·]\s*|\s+[-–—]\s+")
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
+# A headline that counts as a paragraph (12 words or more) is header where
+# the article's prose follows within this many lines (see mark_structure).
+_HEADLINE_TO_ARTICLE_LINES = 4
+# The title: the header candidate with the most words less this for each
+# line between it and the article (see _read_header).
+TITLE_DISTANCE_COST = 0.3
 
 # Pronouns that address the reader, used to extend an appeal to its middle lines.
 _READER_ADDRESS = re.compile(r"\b(?:we|our|us|you|your)\b", _I)
@@ -569,10 +575,6 @@ def _byline_parts(byline: str) -> tuple[str, str]:
     "jdoe@herald.com | March 3, 2026")."""
     first, *rest = _BYLINE_SEPARATOR.split(byline, maxsplit=1)
     return _EMAIL.sub("", first).strip(" ,;:"), "".join(rest)
-
-
-_HEADLINE_TO_ARTICLE_LINES = 4
-TITLE_DISTANCE_COST = 0.3
 
 
 def _is_dates_line(line: Line) -> bool:
