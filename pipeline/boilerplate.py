@@ -532,7 +532,7 @@ def _is_headline(line: Line) -> bool:
 
 def _read_header(header: list[Line]) -> dict[str, str]:
     metadata: dict[str, str] = {}
-    candidates: list[tuple[str, int]] = []  # (text, lines from it to the article)
+    candidates: list[tuple[str, int, int]] = []  # (text, words, lines from it to the article)
     for at, line in enumerate(header):
         if not line.kept:
             continue
@@ -554,9 +554,9 @@ def _read_header(header: list[Line]) -> dict[str, str]:
             metadata.setdefault("author", text.split(" in ")[0].strip())
             continue
         if 3 <= line.words <= 30 and not text.endswith("."):
-            candidates.append((text, len(header) - at))
+            candidates.append((text, line.words, len(header) - at))
     # Lines that repeat another candidate with more in front are breadcrumbs.
-    candidates = [(c, far) for c, far in candidates if not any(o != c and c.endswith(o) for o, _ in candidates)]
+    candidates = [c for c in candidates if not any(o != c[0] and c[0].endswith(o) for o, _, _ in candidates)]
     if candidates:
         # The headline is a long title-like line close above the article:
         # its words less TITLE_DISTANCE_COST a line between it and the
@@ -565,7 +565,7 @@ def _read_header(header: list[Line]) -> dict[str, str]:
         # 227 for the longest candidate (a menu or promotion far above) and
         # 210 for the nearest (a kicker or a caption); costs of 0.2-0.5 a
         # line gave 256-262. A candidate matches on 338.
-        metadata["title"] = max(candidates, key=lambda c: len(_WORD.findall(c[0])) - TITLE_DISTANCE_COST * c[1])[0]
+        metadata["title"] = max(candidates, key=lambda c: c[1] - TITLE_DISTANCE_COST * c[2])[0]
     return metadata
 
 
@@ -579,7 +579,7 @@ def _byline_parts(byline: str) -> tuple[str, str]:
 
 def _is_dates_line(line: Line) -> bool:
     """A header line of several dates, parts split by "|"."""
-    return "|" in line.text and line.words > _DATE_LINE_MAX_WORDS and _header_date(line.text, line.words) is not None
+    return line.words > _DATE_LINE_MAX_WORDS and _header_date(line.text, line.words) is not None
 
 
 def _header_date(text: str, words: int) -> str | None:

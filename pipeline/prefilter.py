@@ -93,9 +93,8 @@ _MAX_CLASS = 4  # a character class of up to this many characters counts as alte
 
 
 def _better(a: _Set | None, b: _Set | None) -> _Set | None:
-    """The more selective of two requirements: longer shortest string, its
-    spaces not counted (" on " is in a fifth of news lines, "rely" or
-    "depend" in few), then fewer strings."""
+    """The more selective of two requirements: rarer shortest string
+    (``_rarity``), then fewer strings."""
     if a is None:
         return b
     if b is None:
