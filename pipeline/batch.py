@@ -1,6 +1,7 @@
 """The three steps of a run, as plain functions the Luigi tasks call.
 
-``clean_shard``  raw files of one shard -> shard records + signatures
+``clean_shard``  raw files of one shard -> a ``Shard``: records, signatures,
+                 its part of the removed-lines report
 ``decide``       all shard records of a run + the published index -> decisions
 ``publish``      decisions -> clean/<id>.txt, manifest, reports, state
 """
@@ -12,6 +13,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -28,14 +30,29 @@ from .sources import read_source
 # ---------------------------------------------------------------- clean_shard
 
 
-def clean_shard(raw_dir: str, plan: Plan, shard: int, read_config: ReadConfig, clean_config: CleanConfig,
-                dedup_config: DedupConfig, progress: Callable[[int, int], None] | None = None
-                ) -> tuple[list[dict], np.ndarray]:
-    """Read, extract, normalise, clean and fingerprint the files of one shard.
+@dataclass
+class Shard:
+    """One shard of a run, cleaned.
 
-    Returns one record per document (rejections included), the signatures
-    of the kept ones (row ``record["sig"]``).
+    ``records``: one per document (rejections included); the removed lines
+    are not in them but counted (``lines_removed``, ``removed_by`` per
+    reason, ``words_before``). ``signatures``: the kept documents' MinHash
+    signatures (row ``record["sig"]``). ``removed``: the shard's part of
+    the run's removed-lines report, formatted here, in the shard processes
+    that run in parallel, rather than in the one step that publishes (a
+    run removes tens of lines a document); record by record, each record's
+    part ``removed_bytes`` long. ``samples``: the first few different
+    removed lines of each reason (``report.add_sample``).
     """
+    records: list[dict]
+    signatures: np.ndarray
+    removed: bytes = b""
+    samples: dict[str, list[str]] = field(default_factory=dict)
+
+
+def clean_shard(raw_dir: str, plan: Plan, shard: int, read_config: ReadConfig, clean_config: CleanConfig,
+                dedup_config: DedupConfig, progress: Callable[[int, int], None] | None = None) -> Shard:
+    """Read, extract, normalise, clean and fingerprint the files of one shard."""
     files = [plan.files[i] for i in plan.shards[shard]]
     raw_docs: list[Document] = []
     for planned in files:
@@ -44,30 +61,54 @@ def clean_shard(raw_dir: str, plan: Plan, shard: int, read_config: ReadConfig, c
     kept = [d for d in docs if d.status == KEPT]
     fingerprints = fingerprint_texts([d.text for d in kept], dedup_config)
     by_id = {d.id: (i, fp) for i, (d, fp) in enumerate(zip(kept, fingerprints))}
-    records = []
+    records, report_part, samples = [], io.BytesIO(), {}
     for doc in docs:
+        block = "".join(_removed_line(_json_string(doc.id), reason, line, score)
+                        for reason, line, score in doc.removed).encode("utf-8")
+        report_part.write(block)
+        removed_by: Counter = Counter()
+        words_before = len(doc.text.split())
+        for reason, line, _ in doc.removed:
+            removed_by[reason] += 1
+            report.add_sample(samples, reason, line)
+            words_before += len(line.split())
         record = {"id": doc.id, "source": doc.source, "status": doc.status, "reason": doc.reason,
-                  "text": doc.text, "metadata": doc.metadata, "removed": doc.removed}
+                  "text": doc.text, "metadata": doc.metadata, "lines_removed": len(doc.removed),
+                  "removed_by": dict(removed_by), "removed_bytes": len(block), "words_before": words_before}
         if doc.id in by_id:
             record["sig"], fp = by_id[doc.id]
             record["exact"] = fp.exact
         records.append(record)
     sigs = np.vstack([fp.signature for fp in fingerprints]) if fingerprints else \
         np.zeros((0, dedup_config.num_perm), dtype=np.uint32)
-    return records, sigs.astype(np.uint32)
+    return Shard(records, sigs.astype(np.uint32), report_part.getvalue(), samples)
 
 
-def write_shard(records: list[dict], sigs: np.ndarray, records_fh, sigs_fh) -> None:
-    records_fh.write(dumps_jsonl(records))
+# A shard on disk: <base>.jsonl (records), <base>.npy (signatures),
+# <base>.removed.jsonl (its part of the report), <base>.samples.json.
+SHARD_FILES = {"records": ".jsonl", "signatures": ".npy", "removed": ".removed.jsonl", "samples": ".samples.json"}
+
+
+def write_shard(shard: Shard, files: dict) -> None:
+    """Write ``shard`` to the binary file objects ``files``, keyed as ``SHARD_FILES``."""
+    files["records"].write(dumps_jsonl(shard.records).encode("utf-8"))
     buf = io.BytesIO()
-    np.save(buf, sigs)
-    sigs_fh.write(buf.getvalue())
+    np.save(buf, shard.signatures)
+    files["signatures"].write(buf.getvalue())
+    files["removed"].write(shard.removed)
+    files["samples"].write(json.dumps(shard.samples, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
 
-def read_shard(records_path: str | Path, sigs_path: str | Path) -> tuple[list[dict], np.ndarray]:
-    with open(records_path, encoding="utf-8") as fh:
+def read_shard(paths: dict, report: bool = True) -> Shard:
+    """The shard in the files ``paths`` (keyed as ``SHARD_FILES``); without
+    its report part unless ``report`` (deduplication does not need it)."""
+    with open(paths["records"], encoding="utf-8") as fh:
         records = [json.loads(line) for line in fh if line.strip()]
-    return records, np.load(sigs_path)
+    shard = Shard(records, np.load(paths["signatures"]))
+    if report:
+        shard.removed = Path(paths["removed"]).read_bytes()
+        shard.samples = json.loads(Path(paths["samples"]).read_text(encoding="utf-8"))
+    return shard
 
 
 # ---------------------------------------------------------------- decide
@@ -77,7 +118,7 @@ class RunAlreadyPublished(Exception):
     """The run was published (by another worker) before this step ran."""
 
 
-def decide(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.ndarray]],
+def decide(clean_dir: str, plan: Plan, shards: Iterable[Shard],
            dedup_config: DedupConfig, redis_url: str | None = None) -> list[dict]:
     """Deduplicate a run's kept documents against everything published and
     against each other; writes the run's index segment and returns one
@@ -91,11 +132,11 @@ def decide(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nda
     index = load_index(clean_dir, state, dedup_config, redis_url)
     ids: list[str] = []  # every document of the run, in order; only the kept ones' texts stay in memory
     candidates: list[Candidate] = []
-    for shard_records, sigs in shards:
-        for record in shard_records:
+    for shard in shards:
+        for record in shard.records:
             ids.append(record["id"])
             if record["status"] == KEPT:
-                fp = Fingerprint(record["exact"], sigs[record["sig"]])
+                fp = Fingerprint(record["exact"], shard.signatures[record["sig"]])
                 candidates.append(Candidate(record["id"], record["text"], fp, record["metadata"].get("date")))
     # Earlier versions of changed raw files leave the index before the run is
     # compared with it: a file is never a duplicate of its own old version.
@@ -119,7 +160,7 @@ def decide(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nda
 # ---------------------------------------------------------------- publish
 
 
-def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.ndarray]],
+def publish(clean_dir: str, plan: Plan, shards: Iterable[Shard],
             decisions: list[dict], dedup_config: DedupConfig) -> dict:
     """Make a run visible: texts first, then the manifest (the consumers'
     commit point), then the state (the pipeline's commit point). Running it
@@ -135,10 +176,18 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
     line_reasons: Counter = Counter()
     samples: dict[str, list[str]] = {}
     # Removed lines go straight to their report file (a run of 100k pages
-    # removes millions): only their counts and a few samples stay in memory.
+    # removes millions), as the shards formatted them: only their counts and
+    # a few samples stay in memory.
     with atomic_writer(reports / "removed.jsonl") as removed_fh:
-        for shard_records, _ in shards:
-            for record in shard_records:
+        for shard in shards:
+            # A record left out below (unreadable) was never cleaned and removed
+            # no lines, so the shard's samples are all from records that stay.
+            for sample_reason, lines in shard.samples.items():
+                for line in lines:
+                    report.add_sample(samples, sample_reason, line)
+            end = 0
+            for record in shard.records:
+                start, end = end, end + record["removed_bytes"]
                 d = decided.get(record["id"], {})
                 entry = _manifest_record(record, d, plan.run)
                 why = entry["reason"] or ""
@@ -163,17 +212,10 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[tuple[list[dict], np.nd
                         # text no longer matches the manifest.
                         text_path(clean, record["id"]).unlink(missing_ok=True)
                 new_records.append(entry)
-                words = len(record["text"].split())
-                words_before = words
-                doc_id = _json_string(record["id"])
-                removed_fh.write("".join(_removed_line(doc_id, reason, line, score)
-                                         for reason, line, score in record["removed"]).encode("utf-8"))
-                for reason, line, _ in record["removed"]:
-                    line_reasons[reason] += 1
-                    report.add_sample(samples, reason, line)
-                    words_before += len(line.split())
-                lengths.append({"status": entry["status"], "reason": entry["reason"], "words": words,
-                                "words_before": words_before})
+                removed_fh.write(shard.removed[start:end])
+                line_reasons.update(record["removed_by"])
+                lengths.append({"status": entry["status"], "reason": entry["reason"],
+                                "words": len(record["text"].split()), "words_before": record["words_before"]})
     new_records.sort(key=lambda r: r["id"])
 
     summary = _summary(plan, new_records, line_reasons)
@@ -255,7 +297,7 @@ def _manifest_record(record: dict, decision: dict, run: str) -> dict:
         "reason": record["reason"] if status == REJECTED else (decision.get("how") if status == DUPLICATE else None),
         "chars": len(text),
         "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest() if status == KEPT else None,
-        "lines_removed": len(record["removed"]),
+        "lines_removed": record["lines_removed"],
         "run": run,
     }
     for key in METADATA_FIELDS:
@@ -308,6 +350,6 @@ class UnreadableFiles(Exception):
         self.files = files
 
 
-def iter_shards(paths: Iterable[tuple[Path, Path]]) -> Iterator[tuple[list[dict], np.ndarray]]:
-    for records_path, sigs_path in paths:
-        yield read_shard(records_path, sigs_path)
+def iter_shards(paths: Iterable[dict], report: bool = True) -> Iterator[Shard]:
+    for shard_paths in paths:
+        yield read_shard(shard_paths, report)

@@ -8,6 +8,7 @@ run that died is found again, with its finished shards, by the next one.
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import logging
@@ -99,8 +100,8 @@ class CleanShard(CorpusParams, luigi.Task):
 
     def output(self):
         base = batch_dir(self.clean_dir, self.run_id) / "shards" / f"{self.shard:05d}"
-        return {"records": luigi.LocalTarget(f"{base}.jsonl"),
-                "signatures": luigi.LocalTarget(f"{base}.npy", format=luigi.format.Nop)}
+        return {name: luigi.LocalTarget(f"{base}{suffix}", format=luigi.format.Nop)
+                for name, suffix in batch.SHARD_FILES.items()}
 
     def run(self) -> None:
         if _published(self.clean_dir, self.run_id):
@@ -116,14 +117,13 @@ class CleanShard(CorpusParams, luigi.Task):
                 self.set_status_message(f"{done}/{total} documents cleaned")
             bar.show(done, total)
 
-        records, sigs = batch.clean_shard(self.raw_dir, plan, self.shard, read_config, clean_config,
-                                          dedup_config, progress)
+        shard = batch.clean_shard(self.raw_dir, plan, self.shard, read_config, clean_config, dedup_config, progress)
         out = self.output()
         with state_lock(self.clean_dir):
             if _published(self.clean_dir, self.run_id):
                 return  # published while this worker cleaned the shard again: leave no shard file behind
-            with out["signatures"].open("w") as sigs_fh, out["records"].open("w") as records_fh:
-                batch.write_shard(records, sigs, records_fh, sigs_fh)
+            with contextlib.ExitStack() as stack:
+                batch.write_shard(shard, {name: stack.enter_context(target.open("w")) for name, target in out.items()})
 
 
 class DeduplicateRun(CorpusParams, luigi.Task):
@@ -145,7 +145,8 @@ class DeduplicateRun(CorpusParams, luigi.Task):
         self.set_status_message("deduplicating against the published corpus")
         with state_lock(self.clean_dir):
             try:
-                decisions = batch.decide(self.clean_dir, plan, _shards(self.input()), dedup_config, self.dedup_redis)
+                decisions = batch.decide(self.clean_dir, plan, _shards(self.input(), report=False), dedup_config,
+                                         self.dedup_redis)
             except batch.RunAlreadyPublished:
                 return  # deciding again against an index that holds this run would undo it
             atomic_write(_basis_path(self.clean_dir, self.run_id), json.dumps(State.load(self.clean_dir).segments))
@@ -183,7 +184,8 @@ class PublishRun(CorpusParams, luigi.Task):
                 # Another run published after this one decided: decide again
                 # against what is published now, so no copy slips through.
                 log.info("PublishRun: another run published meanwhile; deduplicating %s again", self.run_id)
-                decisions = batch.decide(self.clean_dir, plan, _shards(shard_targets), dedup_config, self.dedup_redis)
+                decisions = batch.decide(self.clean_dir, plan, _shards(shard_targets, report=False), dedup_config,
+                                         self.dedup_redis)
             summary = batch.publish(self.clean_dir, plan, _shards(shard_targets), decisions, dedup_config)
             with self.output().open("w") as fh:
                 fh.write(json.dumps(summary, indent=2, sort_keys=True))
@@ -273,5 +275,5 @@ def _load_plan(clean_dir: str, run_id: str) -> Plan:
     return Plan.from_json((batch_dir(clean_dir, run_id) / "plan.json").read_text(encoding="utf-8"))
 
 
-def _shards(shard_targets):
-    return batch.iter_shards((t["records"].path, t["signatures"].path) for t in shard_targets)
+def _shards(shard_targets, report: bool = True):
+    return batch.iter_shards(({name: target.path for name, target in t.items()} for t in shard_targets), report)

@@ -201,9 +201,9 @@ def test_file_that_vanishes_during_a_run_is_recorded_and_seen_again(tmp_path):
     (raw / "story.txt").write_text(ARTICLE.format(town="Halbury", n=18))
     plan = plan_batch(raw, clean, fingerprint(CleanConfig()), 10)
     (raw / "story.txt").rename(tmp_path / "aside.txt")  # gone between planning and reading
-    records, sigs = clean_shard(str(raw), plan, 0, ReadConfig(), CleanConfig(), DedupConfig())
-    decisions = decide(str(clean), plan, [(records, sigs)], DedupConfig())
-    publish(str(clean), plan, [(records, sigs)], decisions, DedupConfig())
+    shard = clean_shard(str(raw), plan, 0, ReadConfig(), CleanConfig(), DedupConfig())
+    decisions = decide(str(clean), plan, [shard], DedupConfig())
+    publish(str(clean), plan, [shard], decisions, DedupConfig())
     [record] = manifest(clean)
     assert record["status"] == "rejected" and record["reason"] == "vanished"
     assert "story.txt" not in State.load(clean).ledger
@@ -276,9 +276,9 @@ def test_files_that_appear_or_change_during_a_run_are_taken_by_the_next_run(tmp_
         "shot in the county over the past century, chosen by pupils of the local secondary school.")
     (raw / "story.txt").write_text(ARTICLE.format(town="Eastleigh", n=27))
     os.utime(raw / "story.txt", ns=(time.time_ns() + 10**9,) * 2)
-    records, sigs = clean_shard(str(raw), plan, 0, ReadConfig(), CleanConfig(), DedupConfig())
-    decisions = decide(str(clean), plan, [(records, sigs)], DedupConfig())
-    publish(str(clean), plan, [(records, sigs)], decisions, DedupConfig())
+    shard = clean_shard(str(raw), plan, 0, ReadConfig(), CleanConfig(), DedupConfig())
+    decisions = decide(str(clean), plan, [shard], DedupConfig())
+    publish(str(clean), plan, [shard], decisions, DedupConfig())
     assert [r["source"] for r in manifest(clean)] == ["story.txt"]
     assert "late.txt" not in State.load(clean).ledger
 
@@ -288,3 +288,35 @@ def test_files_that_appear_or_change_during_a_run_are_taken_by_the_next_run(tmp_
     texts = {source: (clean / record["path"]).read_text() for source, record in kept.items()}
     assert "Westmoor" in texts["late.txt"] and "Eastleigh" in texts["story.txt"]
     assert run_luigi(raw, clean).returncode == 0 and len(manifest(clean)) == len(kept)
+
+
+def test_removed_lines_report_holds_each_shards_lines_in_order(sample_raw, tmp_path):
+    """The shards format their part of the removed-lines report; the run's
+    report is their parts, document by document, and its counts add up."""
+    from collections import Counter
+
+    from pipeline.batch import clean_shard, decide, publish
+    from pipeline.clean import clean_documents
+    from pipeline.config import CleanConfig, DedupConfig, ReadConfig, fingerprint
+    from pipeline.corpus import plan_batch
+    from pipeline.sources import read_source
+    clean = tmp_path / "clean"
+    plan = plan_batch(sample_raw, clean, fingerprint(CleanConfig()), 2)
+    assert len(plan.shards) >= 3
+    shards = [clean_shard(str(sample_raw), plan, i, ReadConfig(), CleanConfig(), DedupConfig())
+              for i in range(len(plan.shards))]
+    summary = publish(str(clean), plan, shards, decide(str(clean), plan, shards, DedupConfig()), DedupConfig())
+
+    expected: dict[str, list] = {}
+    for files in plan.shards:  # each shard cleaned again, as a whole, as clean_shard does
+        docs = [d for i in files for d in read_source(str(sample_raw), plan.files[i].path, plan.files[i].id,
+                                                          ReadConfig())]
+        for doc in clean_documents(docs, CleanConfig()):
+            expected[doc.id] = [{"id": doc.id, "line": line, "reason": reason, "score": score}
+                                for reason, line, score in doc.removed]
+    (report,) = (clean / "reports").glob("*/removed.jsonl")
+    written = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    assert written == [row for rows in expected.values() for row in rows]
+    assert sum(map(len, expected.values())) > 20
+    assert {r["id"]: r["lines_removed"] for r in manifest(clean)} == {k: len(v) for k, v in expected.items()}
+    assert summary["lines_removed"] == dict(Counter(row["reason"] for row in written))
