@@ -877,11 +877,19 @@ def _finish_pass(lines: list[Line], rules: list[Line], metadata: dict[str, str],
 
 
 def _drop_found_title(lines: list[Line], title: str | None) -> None:
+    """The title, found in the header, goes to metadata: kept lines that
+    repeat it above the article's first paragraph are removed. Below it, a
+    line that reads the same is a heading of the article (a section named
+    like the page) and stays."""
     if title:
         key = _key(title)
         for line in lines:
-            if line.kept and _key(line.text) == key:
+            if not line.kept:
+                continue
+            if _key(line.text) == key:
                 line.reason = "title"
+            elif is_paragraph(line):
+                return
 
 
 def _result(lines: list[Line], metadata: dict[str, str]) -> CleanResult:

@@ -38,6 +38,17 @@ def test_scraped_page_comes_out_as_its_article():
     assert removed == set(CHROME_HEAD + CHROME_TAIL)
 
 
+def test_title_goes_to_metadata_but_a_heading_of_the_same_words_in_the_article_stays():
+    # A guide titled like one of its sections: the header's copy is the
+    # title, the one among the paragraphs is a heading of the article.
+    title = "Libraries saved from closure in budget vote"
+    body = ARTICLE[:4] + [title] + ARTICLE[4:]
+    result = clean_text(page(body=body))
+    assert result.metadata["title"] == title
+    assert result.text.split("\n\n") == body
+    assert title in [line for _, line, _ in result.removed]  # the header's copy
+
+
 def test_article_that_ends_the_text_keeps_its_last_paragraphs():
     result = clean_text(page(tail=[]))
     assert result.text.split("\n\n")[-2:] == ARTICLE[-2:]
