@@ -55,6 +55,9 @@ _READ_ALSO_ELSEWHERE = (r"leia (?:tamb[eé]m|mais)|veja tamb[eé]m|lee tambi[eé
 # Lines that are chrome by their wording, whatever the site. Each pattern is
 # matched against the whole line (short furniture) or anywhere in it (appeal
 # and prompt phrases), with the reason it is removed for.
+_SHARE_BUTTON = (r"(?:share|tweet|email|print|copy link|facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|"
+                 r"telegram|messenger|flipboard|threads|bluesky|"
+                 r"compartilh(?:e|ar)|compartir|partager|teilen|condividi|delen|bagikan)")
 _WHOLE_LINE_CHROME: tuple[tuple[str, str], ...] = (
     ("advertisement", r"(?:advertisement|advertising|sponsored(?: content)?|ad|ads|promoted|paid (?:post|content)|"
                       r"story continues below(?: advertisement)?|continue reading below|scroll to continue|"
@@ -86,10 +89,10 @@ _WHOLE_LINE_CHROME: tuple[tuple[str, str], ...] = (
                 r"mehr zum thema|weitere artikel|[aä]hnliche artikel|meistgelesen|potrebbe interessarti|"
                 r"articoli correlati|i pi[uù] letti|gerelateerde artikelen|meest gelezen|"
                 r"(?:artikel|berita) terkait)"),
-    ("social", r"(?:share|share this(?: article| story)?|share on \w+|tweet|email|print|copy link|"
-               r"facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|telegram|follow us(?: on \w+)?|"
-               r"(?:share|follow)(?:\s*[|/·]\s*\w+)+|"
-               r"compartilh(?:e|ar)|compartir|partager|teilen|condividi|delen|bagikan)"),
+    # one share button or a row of them ("Facebook Twitter LinkedIn Email")
+    ("social", rf"(?:{_SHARE_BUTTON}(?:\s*[|/·•,]?\s*{_SHARE_BUTTON})*|"
+               r"share this(?: article| story)?|share on \w+|follow us(?: on \w+)?|"
+               r"(?:share|follow)(?:\s*[|/·]\s*\w+)+)"),
     ("navigation", r"(?:home|menu|search|skip to (?:main )?content|back to top|next|previous|close|"
                    r"sections|navigation|main menu|open menu|toggle navigation|log ?in|sign ?in|sign ?up|"
                    r"register|my account|subscribe|subscribe now|start reading|download the app|"

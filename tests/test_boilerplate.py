@@ -195,6 +195,13 @@ def test_chrome_reasons():
     assert chrome_reason(P1) is None
 
 
+def test_a_row_of_share_buttons_is_social_chrome_but_a_sentence_naming_the_networks_is_not():
+    for row in ("Facebook Twitter LinkedIn", "Share | Facebook | X | Email", "WhatsApp • Telegram • Copy link"):
+        assert chrome_reason(row) == "social", row
+    assert chrome_reason("Facebook, Twitter and LinkedIn said they would appeal") is None
+    assert chrome_reason("Print this page") is None
+
+
 def test_shopping_buttons_disclosures_and_credits_are_chrome():
     assert chrome_reason("Check Price on Amazon") == "advertisement"
     assert chrome_reason("Buy now") == "advertisement"
