@@ -556,7 +556,7 @@ def _read_header(header: list[Line]) -> dict[str, str]:
         if _NAMES_LINE.match(text) and line.words <= 10 and " in " in text:
             metadata.setdefault("author", text.split(" in ")[0].strip())
             continue
-        if 3 <= line.words <= 30 and not text.endswith("."):
+        if 3 <= line.words <= 30 and not text.endswith((".", ":")):
             candidates.append((text, line.words, len(header) - at))
     # Lines that repeat another candidate with more in front are breadcrumbs.
     candidates = [c for c in candidates if not any(o != c[0] and c[0].endswith(o) for o, _, _ in candidates)]

@@ -86,6 +86,13 @@ def test_title_is_a_long_headline_close_above_the_article_not_a_longer_promotion
     assert rules_only(text).metadata["title"] == headline
 
 
+def test_a_header_line_that_introduces_something_is_not_the_title():
+    # "...:" heads a list or a form; a headline does not end so.
+    headline = "Libraries saved from closure in budget vote"
+    text = "\n".join([headline, "Menu", "Search", "Choose one of our regional editions below:", "Halbury", P1, P2, P3])
+    assert rules_only(text).metadata["title"] == headline
+
+
 def test_first_line_headline_without_header_is_the_title():
     result = rules_only("\n".join(["Libraries saved from closure in budget vote", P1, P2]))
     assert result.metadata["title"] == "Libraries saved from closure in budget vote"
