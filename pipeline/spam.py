@@ -26,6 +26,9 @@ SPAM_SCORE = 2
 BLATANT_SPAM_SCORE = 3
 
 _I = re.IGNORECASE
+# Words of spam: a signal strong enough alone.
+_SPAM_WORDS = re.compile(r"\b(?:casino|viagra|cialis|porn|escort|payday loan|crypto ?signals?|forex signals?|"
+                         r"followers? for free|subscribe to my channel|check out my (?:channel|video))\b", _I)
 _SIGNALS: tuple[tuple[re.Pattern[str], int], ...] = (
     # "$12,000 a month", "190$ per hour", "97$ per hour", "10k a month"
     (re.compile(r"(?:[$£€]\s?\d[\d,.]*k?|\d[\d,.]*k?\s?[$£€]|\b\d+k\b)[^.!?]{0,40}?"
@@ -40,8 +43,7 @@ _SIGNALS: tuple[tuple[re.Pattern[str], int], ...] = (
     # obfuscated link arrows: "HERE====)>", "…>>", "-->"
     (re.compile(r"[=\-.…]{2,}\s?\)?>{1,2}|>>\s*(?:https?://|www\.)", _I), 2),
     (re.compile(r"https?://|\bwww\.[a-z0-9-]+\.", _I), 1),
-    (re.compile(r"\b(?:casino|viagra|cialis|porn|escort|payday loan|crypto ?signals?|forex signals?|"
-                r"followers? for free|subscribe to my channel|check out my (?:channel|video))\b", _I), 2),
+    (_SPAM_WORDS, 2),
 )
 
 # A line that is little more than a link: spam with any other signal (a
@@ -50,6 +52,7 @@ _LINK_ONLY = re.compile(r"^\W*(?:\w+\W+){0,3}(?:https?://|www\.)\S+\W*$", _I)
 
 
 _SIGNAL_TESTS = tuple((Prefiltered(pattern), weight) for pattern, weight in _SIGNALS)
+_SPAM_WORDS_TEST = Prefiltered(_SPAM_WORDS)
 _LINK_ONLY_TEST = Prefiltered(_LINK_ONLY)
 
 
@@ -79,6 +82,10 @@ def spam_score_reaches(line: str, threshold: int) -> bool:
 
 
 SURE, LIKELY = "sure", "likely"
+# Below this probability of the lexical model, weak rules alone make spam
+# only likely (see spam_verdict). Article lines on pay the rules flag score
+# 0.00-0.03; the YouTube spam comments caught by weak rules alone 0.20-0.31.
+WEAK_RULES_MODEL_FLOOR = 0.1
 # The lexical model's probability above which its verdict is sure; between
 # the model's threshold and this it is likely (see spam_verdict).
 SURE_PROBABILITY = 0.7
@@ -86,12 +93,25 @@ SURE_PROBABILITY = 0.7
 
 def spam_verdict(line: str, model: "SpamModel | None" = None) -> str | None:
     """``SURE`` (the rules, or the lexical model at ``SURE_PROBABILITY`` or
-    more), ``LIKELY`` (the model, between its threshold and that), or None.
-    The model is the shipped one unless another is given."""
-    if spam_score(line) >= SPAM_SCORE:
+    more), ``LIKELY`` (the model, between its threshold and that; or weak
+    rules alone, below ``BLATANT_SPAM_SCORE``, where the model finds no
+    spam in the wording), or None. The model is the shipped one unless
+    another is given."""
+    score = spam_score(line)
+    if score >= BLATANT_SPAM_SCORE:
         return SURE
     model = model or default_spam_model()
     p = model.probability(line)
+    if score >= SPAM_SCORE:
+        # Two weak signals (an hourly rate and "earns") in an article on
+        # pay, where the model finds nothing of spam in the wording: the
+        # cleaner's line model decides (boilerplate.DOUBTFUL_SPAM_KEEP). Not
+        # for the words of spam ("casino"): the model does not know casino
+        # promotions either, and a tour date at a casino's amphitheatre is
+        # the smaller loss.
+        if p < WEAK_RULES_MODEL_FLOOR and not _SPAM_WORDS_TEST.search(line, fold(line)):
+            return LIKELY
+        return SURE
     if p >= max(model.threshold, SURE_PROBABILITY):
         return SURE
     return LIKELY if p >= model.threshold else None

@@ -325,6 +325,22 @@ def test_spam_verdict_has_a_sure_and_a_likely_band():
     assert spam_verdict(line, flat(0.2, 0.35)) is None
     assert spam_verdict(line, flat(0.5, 0.35)) == LIKELY
     assert spam_verdict(line, flat(SURE_PROBABILITY + 0.05, 0.35)) == SURE
+    # Weak rules alone (an hourly rate and "earns": score 2) where the model
+    # finds no spam in the wording: likely, for the line model to weigh. The
+    # words of spam ("casino") stay sure.
+    pay = "The average plumber earns $35 per hour, according to the survey of 400 firms."
+    assert spam_verdict(pay, flat(0.02, 0.35)) == LIKELY
+    assert spam_verdict(pay, flat(0.2, 0.35)) == SURE
+    assert spam_verdict("Ozwin Casino offers a wide selection of games and rewarding promotions", flat(0.02, 0.35)) == SURE
+
+
+def test_an_article_paragraph_on_pay_stays_and_the_pay_spam_below_it_goes():
+    pay = "The average plumber in the county earns $35 per hour, the survey found, and the best paid earn more."
+    body = [P1, P2, pay, P3, P4]
+    comment = "I earn $9,000 a month working from home, check this website for info GOOD LUCK"
+    result = clean_text("\n".join(body + ["12 comments", "Leave a Reply", comment]))
+    assert result.text.split("\n\n") == body
+    assert ("spam", comment) in [(reason, line) for reason, line, _ in result.removed]
 
 
 def test_spam_tokens_mark_bare_domains_and_words():
