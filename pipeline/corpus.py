@@ -300,6 +300,14 @@ class Plan:
         return cls(data["run"], [PlannedFile(**f) for f in data["files"]], data["shards"])
 
 
+# The layout of a run's own files under batches/<run>/ (its shard outputs):
+# part of the run id, so that a run interrupted before an upgrade that
+# changed the layout is planned afresh rather than resumed from files this
+# version cannot read. 2: the shards hold their part of the removed-lines
+# report.
+BATCH_FORMAT = 2
+
+
 def batch_dir(clean_dir: str | os.PathLike, run: str) -> Path:
     return Path(clean_dir) / STATE / "batches" / run
 
@@ -309,8 +317,9 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
     """The raw files that are new or changed since the last published run,
     grouped into shards; None when there is nothing to do.
 
-    The run id is a hash of the files' contents and the configuration, so
-    planning again after a crash finds the same run and its finished parts.
+    The run id is a hash of the files' contents, the configuration and
+    ``BATCH_FORMAT``, so planning again after a crash finds the same run and
+    its finished parts.
     """
     state = state if state is not None else State.load(clean_dir)
     given = state.ledger.id_hashes()  # ids of the ledger, hashed: 8 bytes per published file
@@ -351,7 +360,7 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
         todo.append(PlannedFile(src.path, doc_id, digest, src.size, src.mtime_ns))
     if not todo:
         return None
-    key = json.dumps([config_fingerprint, [(f.path, f.hash) for f in todo]])
+    key = json.dumps([BATCH_FORMAT, config_fingerprint, [(f.path, f.hash) for f in todo]])
     run = hashlib.sha256(key.encode()).hexdigest()[:16]
     return Plan(run, todo, _shards(todo, shard_size))
 

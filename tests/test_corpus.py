@@ -21,7 +21,7 @@ def test_atomic_write_cleans_up_on_failure(tmp_path):
     assert os.listdir(tmp_path) == []
 
 
-def test_plan_is_stable_and_skips_what_the_ledger_has(tmp_path):
+def test_plan_is_stable_and_skips_what_the_ledger_has(tmp_path, monkeypatch):
     raw, clean = tmp_path / "raw", tmp_path / "clean"
     raw.mkdir()
     (raw / "a.txt").write_text("one")
@@ -31,6 +31,11 @@ def test_plan_is_stable_and_skips_what_the_ledger_has(tmp_path):
     assert first.run == again.run and [f.id for f in first.files] == ["a", "b"]
     assert first.shards == [[0], [1]]
     assert plan_batch(raw, clean, "other-settings", shard_size=1).run != first.run
+    # Nor is a run interrupted under another layout of a run's files resumed.
+    from pipeline import corpus
+    with monkeypatch.context() as patched:
+        patched.setattr(corpus, "BATCH_FORMAT", corpus.BATCH_FORMAT + 1)
+        assert plan_batch(raw, clean, "cfg", shard_size=1).run != first.run
     state = State(ledger={f.path: {"size": f.size, "mtime_ns": f.mtime_ns, "hash": f.hash, "id": f.id, "kept": []}
                           for f in first.files})
     assert plan_batch(raw, clean, "cfg", 10, state) is None
