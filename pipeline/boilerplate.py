@@ -132,7 +132,12 @@ _PHRASE_CHROME: tuple[tuple[str, str], ...] = (
             r"get it on google play|all your news in one place)"),
     ("cookie", r"\b(?:we use cookies|this (?:site|website) uses cookies|accept (?:all )?cookies|cookie (?:policy|settings|preferences)|"
                r"by continuing to (?:use|browse)(?: this site)?,? you (?:agree|accept|consent))"),
-    ("legal", r"(?:©|\(c\)|copyright)\s*(?:\d{4}|[A-Z])|\ball rights reserved\b|"
+    # "© 2026 The Post", "© Jane Doe", "(c) 2026", "Copyright 2026 …", a line
+    # opening "Copyright …" or "Image copyright …"; not an article's
+    # "copyright law" or "Copyright Office"
+    ("legal", r"©\s*(?:\d{4}|(?-i:[A-Z]))|\(c\)\s*\d{4}|^\W*(?:(?:image|photo|picture|video|media) )?copyright\b|"
+              r"\bcopyright\s*(?:©\s*)?\d{4}|"
+              r"\ball rights reserved\b|"
               r"\bthis (?:material|article) may not be (?:published|reproduced|broadcast)|"
               # affiliate disclosures
               r"\b(?:this|the) (?:post|article|page|story|guide) (?:contains|may contain|includes) affiliate links|"

@@ -209,6 +209,16 @@ def test_a_row_of_share_buttons_is_social_chrome_but_a_sentence_naming_the_netwo
     assert chrome_reason("Print this page") is None
 
 
+def test_copyright_notices_are_legal_chrome_but_sentences_about_copyright_are_not():
+    for notice in ("© 2026 The Halbury Post. All rights reserved.", "Copyright 2026 Halbury Post", "© Jane Doe",
+                   "(c) 2026 Example Ltd", "Image copyright Reuters", "Copyright: parts of this guide are reproduced"):
+        assert chrome_reason(notice) == "legal", notice
+    for sentence in ("Can the author assert copyright over code a language model wrote, the lawyers asked?",
+                     "The U.S. Copyright Office published its report on the training of models in May.",
+                     "(c) The applicant must file the form within ten days of the decision."):
+        assert chrome_reason(sentence) is None, sentence
+
+
 def test_shopping_buttons_disclosures_and_credits_are_chrome():
     assert chrome_reason("Check Price on Amazon") == "advertisement"
     assert chrome_reason("Buy now") == "advertisement"
