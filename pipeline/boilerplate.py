@@ -216,6 +216,7 @@ def unquoted(text: str) -> str:
 
 # Sections that end the article: everything after them is furniture.
 _ENDS_AT_DOCUMENT_END = {"comments"}
+_SHARE_BAR_COMMENT_WORDS = 3  # "Comment", "View comments", "12 comments" (see mark_lexical)
 _ENDS_SECTION = {"comments", "related", "prompt", "subscription", "newsletter"}
 
 # Thresholds of the structural pass, set on the seed articles and on pages
@@ -377,6 +378,13 @@ def mark_lexical(lines: list[Line], config: CleanConfig) -> None:
     for line in lines:
         if line.kept:
             line.reason, line.doubtful = lexical_verdict(line.text, config.drop_captions)
+    # "Comment" or "View comments" beside "Share" is a button of a share
+    # bar, not the heading of a comment section, which would end the
+    # article (share bars often sit above it).
+    for i, line in enumerate(lines):
+        if line.reason == "comments" and line.words <= _SHARE_BAR_COMMENT_WORDS and any(
+                lines[j].reason == "social" for j in (i - 1, i + 1) if 0 <= j < len(lines)):
+            line.reason = "social"
     if config.drop_captions:
         # Alt text printed just before a caption: a short line without
         # sentence punctuation directly above a credited caption.

@@ -209,6 +209,16 @@ def test_a_row_of_share_buttons_is_social_chrome_but_a_sentence_naming_the_netwo
     assert chrome_reason("Print this page") is None
 
 
+def test_a_comment_button_in_a_share_bar_does_not_open_a_comment_section():
+    standfirst = "Eleven branch libraries will stay open after a late change of plan by the county council this week."
+    you = "If you have walked past the Halbury branch on a weekday morning, you will know how busy its reading room gets."
+    text = "\n".join(["Libraries saved from closure in budget vote", standfirst, "Tweet", "Share", "Comment", you, P1, P2])
+    assert kept_lines(text) == [standfirst, you, P1, P2]
+    # Under the article, with no share button beside it, the heading still ends it.
+    tail = "\n".join([standfirst, you, P1, P2, "Comments", "Great news for readers, thank you to the campaigners."])
+    assert kept_lines(tail) == [standfirst, you, P1, P2]
+
+
 def test_copyright_notices_are_legal_chrome_but_sentences_about_copyright_are_not():
     for notice in ("© 2026 The Halbury Post. All rights reserved.", "Copyright 2026 Halbury Post", "© Jane Doe",
                    "(c) 2026 Example Ltd", "Image copyright Reuters", "Copyright: parts of this guide are reproduced"):
