@@ -36,7 +36,7 @@ class Shard:
 
     ``records``: one per document (rejections included); the removed lines
     are not in them but counted (``lines_removed``, ``removed_by`` per
-    reason, ``words_before``). ``signatures``: the kept documents' MinHash
+    reason; ``words`` of the text and ``words_before`` cleaning). ``signatures``: the kept documents' MinHash
     signatures (row ``record["sig"]``). ``removed``: the shard's part of
     the run's removed-lines report, formatted here, in the shard processes
     that run in parallel, rather than in the one step that publishes (a
@@ -67,14 +67,15 @@ def clean_shard(raw_dir: str, plan: Plan, shard: int, read_config: ReadConfig, c
                         for reason, line, score in doc.removed).encode("utf-8")
         report_part.write(block)
         removed_by: Counter = Counter()
-        words_before = len(doc.text.split())
+        words = words_before = len(doc.text.split())
         for reason, line, _ in doc.removed:
             removed_by[reason] += 1
             report.add_sample(samples, reason, line)
             words_before += len(line.split())
         record = {"id": doc.id, "source": doc.source, "status": doc.status, "reason": doc.reason,
                   "text": doc.text, "metadata": doc.metadata, "lines_removed": len(doc.removed),
-                  "removed_by": dict(removed_by), "removed_bytes": len(block), "words_before": words_before}
+                  "removed_by": dict(removed_by), "removed_bytes": len(block), "words": words,
+                  "words_before": words_before}
         if doc.id in by_id:
             record["sig"], fp = by_id[doc.id]
             record["exact"] = fp.exact
@@ -214,8 +215,8 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[Shard],
                 new_records.append(entry)
                 removed_fh.write(shard.removed[start:end])
                 line_reasons.update(record["removed_by"])
-                lengths.append({"status": entry["status"], "reason": entry["reason"],
-                                "words": len(record["text"].split()), "words_before": record["words_before"]})
+                lengths.append({"status": entry["status"], "reason": entry["reason"], "words": record["words"],
+                                "words_before": record["words_before"]})
     new_records.sort(key=lambda r: r["id"])
 
     summary = _summary(plan, new_records, line_reasons)
