@@ -803,8 +803,11 @@ def _clean_passes(texts: list[str], config: CleanConfig, titles: list[str | None
     """
     from .linefeatures import is_english, main_blocks_without, pages_features
     pages = []
-    for text, title in zip(texts, titles):
-        lines = split_lines(text)
+    split = [split_lines(text) for text in texts]
+    # The spam model's probabilities of all new lines, hashed at once (the
+    # rules ask for them line by line)
+    spam.default_spam_model().probabilities([line.text for lines in split for line in lines if line.kept])
+    for lines, title in zip(split, titles):
         drop_title(lines, title)
         rules = [Line(line.text, reason=line.reason, blank_before=line.blank_before, blank_after=line.blank_after)
                  for line in lines]

@@ -32,8 +32,17 @@ def lexical_buckets(line: str) -> np.ndarray:
     return np.array(sorted(_lexical_bucket_set(line)), dtype=np.int64)
 
 
+def _lexical_tokens(line: str) -> list[str]:
+    return ["0" if t.isdigit() else t for t in (w.lower() for w in _LEX_TOKEN.findall(line))]
+
+
+def _lexical_form(line: str) -> str:
+    """The line's words as ``compiled.hashed_sums`` reads them."""
+    return "<s> " + " ".join(_lexical_tokens(line))
+
+
 def _lexical_bucket_set(line: str) -> set[int]:
-    tokens = ["0" if t.isdigit() else t for t in (w.lower() for w in _LEX_TOKEN.findall(line))]
+    tokens = _lexical_tokens(line)
     out = set(map(_lexical_bucket, tokens))
     # _lexical_bucket of each pair, inlined: pairs rarely recur, and a
     # cached call per pair cost more than the hash.
@@ -100,6 +109,7 @@ class LineModel:
     info: dict
     _walk: tuple | None = field(default=None, repr=False, compare=False)
     _seen: dict = field(default_factory=dict, repr=False, compare=False)
+    _sums: object = field(default=None, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: str | Path = MODEL_PATH) -> "LineModel":
@@ -123,20 +133,29 @@ class LineModel:
                                 info=np.array(json.dumps(info, sort_keys=True)))
 
     def lexical_scores(self, lines: list[str]) -> np.ndarray:
-        return np.array([self.lexical_score(line) for line in lines], dtype=np.float32)
-
-    def lexical_score(self, line: str) -> float:
-        cached = self._seen.get(line)
-        if cached is not None:
-            return cached
-        buckets = _lexical_bucket_set(line)
-        z = self.lexical_intercept + float(self.lexical_coef[np.fromiter(buckets, np.int64, len(buckets))].sum()) \
-            / math.sqrt(len(buckets))
-        score = float(np.float32(1.0 / (1.0 + math.exp(-z))))
-        if len(self._seen) >= _SEEN_LINES:  # site chrome repeats across pages: remember recent lines
+        """The lexical score of each line, the lines not seen lately hashed
+        together in compiled code (``compiled.hashed_sums``; the reference
+        is ``lexical_score_reference``)."""
+        missing = [line for line in dict.fromkeys(lines) if line not in self._seen]
+        found = {}
+        if missing:
+            if self._sums is None:
+                from .compiled import BucketSums
+                self._sums = BucketSums(self.lexical_coef, False, _lexical_bucket("<empty>"))
+            sums, counts = self._sums([_lexical_form(line) for line in missing])
+            z = self.lexical_intercept + sums / np.sqrt(counts)
+            found = dict(zip(missing, (1.0 / (1.0 + np.exp(-z))).astype(np.float32).tolist()))
+        out = np.array([found[line] if line in found else self._seen[line] for line in lines], dtype=np.float32)
+        if len(self._seen) + len(found) > _SEEN_LINES:  # site chrome repeats across pages: remember recent lines
             self._seen.clear()
-        self._seen[line] = score
-        return score
+        self._seen.update(found)
+        return out
+
+    def lexical_score_reference(self, line: str) -> float:
+        """``lexical_score`` in plain Python, from ``lexical_buckets``."""
+        buckets = lexical_buckets(line)
+        z = self.lexical_intercept + float(self.lexical_coef[buckets].sum()) / math.sqrt(len(buckets))
+        return float(np.float32(1.0 / (1.0 + math.exp(-z))))
 
     @property
     def language_neutral(self) -> bool:
@@ -159,6 +178,8 @@ class LineModel:
     def predict_pages(self, pages: list[tuple[np.ndarray, list[str]]]) -> list[np.ndarray]:
         """``predict`` of each page's (features, lines), with the trees walked
         once over the rows of all pages."""
+        if not self.language_neutral:  # the lexical scores of all pages' new lines hashed at once
+            self.lexical_scores([line for _, lines in pages for line in lines])
         matrices = [self._matrix(features, lines) for features, lines in pages]
         if not matrices:
             return []
@@ -173,8 +194,20 @@ class LineModel:
                              "retrain it (bench/train_boilerplate.py) after changing pipeline/linefeatures.py")
 
     def predict_matrix(self, X: np.ndarray) -> np.ndarray:
-        """Probability of each row of a full feature matrix: every tree is
-        walked for every row at once, one level per step."""
+        """Probability of each row of a full feature matrix, the trees
+        walked row by row in compiled code (``compiled.walk_trees``)."""
+        from .compiled import walk_trees
+        feature, threshold, children, groups = self._walk_arrays()
+        roots = np.concatenate([r for r, _ in groups])
+        depths = np.concatenate([np.full(len(r), d, dtype=np.intp) for r, d in groups])
+        X = np.ascontiguousarray(X, dtype=np.float32)
+        raw = walk_trees(X, feature, threshold, children, roots, depths, self.value.astype(np.float64), self.baseline)
+        return (1.0 / (1.0 + np.exp(-raw))).astype(np.float32)
+
+    def _predict_numpy(self, X: np.ndarray) -> np.ndarray:
+        """``predict_matrix`` in numpy, the reference the compiled walk is
+        tested against: every tree is walked for every row at once, one
+        level per step."""
         feature, threshold, children, groups = self._walk_arrays()
         X = np.ascontiguousarray(X, dtype=np.float32)
         raw = np.full(len(X), self.baseline)

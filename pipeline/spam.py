@@ -241,6 +241,7 @@ class SpamModel:
     threshold: float
     info: dict = field(default_factory=dict)
     _seen: dict = field(default_factory=dict, repr=False, compare=False)
+    _sums: object = field(default=None, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: str | Path = SPAM_MODEL_PATH) -> "SpamModel":
@@ -258,16 +259,31 @@ class SpamModel:
         cached = self._seen.get(line)
         if cached is not None:
             return cached
-        buckets = spam_bucket_set(line)
-        z = self.intercept + float(self.coef[np.fromiter(buckets, np.int64, len(buckets))].sum()) / math.sqrt(len(buckets))
-        p = 1.0 / (1.0 + math.exp(-z))
-        if len(self._seen) >= _SEEN_LINES:  # site chrome repeats across pages: remember recent lines
-            self._seen.clear()
-        self._seen[line] = p
-        return p
+        return float(self.probabilities([line])[0])
 
     def probabilities(self, lines: list[str]) -> np.ndarray:
-        return np.array([self.probability(line) for line in lines], dtype=np.float64)
+        """The probability of each line, the lines not seen lately hashed
+        together in compiled code (``compiled.hashed_sums``; the reference
+        is ``probability_reference``)."""
+        missing = [line for line in dict.fromkeys(lines) if line not in self._seen]
+        found = {}
+        if missing:
+            if self._sums is None:
+                from .compiled import BucketSums
+                self._sums = BucketSums(self.coef, True, _bucket("<empty>"))
+            sums, counts = self._sums([f" {' '.join(spam_tokens(line))} " for line in missing])
+            found = dict(zip(missing, (1.0 / (1.0 + np.exp(-(self.intercept + sums / np.sqrt(counts))))).tolist()))
+        out = np.array([found[line] if line in found else self._seen[line] for line in lines], dtype=np.float64)
+        if len(self._seen) + len(found) > _SEEN_LINES:  # site chrome repeats across pages: remember recent lines
+            self._seen.clear()
+        self._seen.update(found)
+        return out
+
+    def probability_reference(self, line: str) -> float:
+        """``probability`` in plain Python, from ``spam_bucket_set``."""
+        buckets = spam_bucket_set(line)
+        z = self.intercept + float(self.coef[np.fromiter(buckets, np.int64, len(buckets))].sum()) / math.sqrt(len(buckets))
+        return 1.0 / (1.0 + math.exp(-z))
 
     def is_spam_many(self, lines: list[str]) -> np.ndarray:
         return np.array([is_spam(line, self) for line in lines], dtype=bool)

@@ -218,6 +218,10 @@ class CleanCorpus(CorpusParams, luigi.WrapperTask):
                          plan.run, len(plan.files), len(plan.shards))
                 # Before the shard processes fork from this one:
                 dedup.warm_up()
+                # imported here: numba (and the scipy it loads) would slow
+                # every scheduled start, also those with nothing to do
+                from pipeline import compiled
+                compiled.warm_up()
                 if any(split_name(f.path)[1] == "html" for f in plan.files):
                     extract.warm_up()
                 # Luigi forks a process per task from this one. Objects that
