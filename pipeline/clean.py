@@ -179,8 +179,17 @@ def recurring_lines(texts: list[str], min_docs: int) -> frozenset[str]:
                                   for w in (key.split(),) for k in range(max(1, len(w) - 2))}
             return trigrams_of[i]
 
+        # Lines of one template are held by the same first documents: each
+        # pair of documents is compared once.
+        overlap_of: dict[tuple[int, int], float] = {}
+
+        def overlap(a: int, b: int) -> float:
+            if (a, b) not in overlap_of:
+                overlap_of[a, b] = _jaccard(own_trigrams(a), own_trigrams(b))
+            return overlap_of[a, b]
+
         for key, docs in holders.items():
-            overlaps = [_jaccard(own_trigrams(a), own_trigrams(b)) for j, a in enumerate(docs) for b in docs[j + 1:]]
+            overlaps = [overlap(a, b) for j, a in enumerate(docs) for b in docs[j + 1:]]
             if overlaps and sum(overlaps) / len(overlaps) < CHROME_DOC_OVERLAP:
                 chrome.add(key)
     return frozenset(chrome)
