@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+import contextlib
+import gc
 import math
 import signal
 import threading
@@ -47,6 +49,32 @@ def clean_documents(docs: Iterable[Document], config: CleanConfig = CleanConfig(
     """Clean a batch of documents; short lines that recur in many of them
     (a site's chrome) are removed as ``recurring``. ``progress(done, total)``
     is called as documents are finished."""
+    with _fewer_collections():
+        return _clean_documents(docs, config, progress)
+
+
+# The cleaner makes and drops hundreds of thousands of small objects (lines,
+# tuples, lists) per shard, none of them in reference cycles, while its
+# caches of seen lines keep many more alive. With Python's default
+# threshold (700 allocations) the collector ran hundreds of times a shard,
+# each run scanning the young objects and often the caches: 15-20% of the
+# cleaning time (1,000 planted documents: 4.5-4.8 s -> 3.8 s). Collections
+# still happen, every this many allocations.
+GC_THRESHOLD = 100_000
+
+
+@contextlib.contextmanager
+def _fewer_collections():
+    previous = gc.get_threshold()
+    gc.set_threshold(max(GC_THRESHOLD, previous[0]), *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
+def _clean_documents(docs: Iterable[Document], config: CleanConfig,
+                     progress: Callable[[int, int], None] | None) -> list[Document]:
     prepared = [_limited(prepare, doc, config) for doc in docs]
     # Only the full cleaner removes recurring lines (the light pass for
     # extracted HTML does not), so only its texts are searched for them.
