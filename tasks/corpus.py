@@ -218,11 +218,14 @@ class CleanCorpus(CorpusParams, luigi.WrapperTask):
                          plan.run, len(plan.files), len(plan.shards))
                 # Before the shard processes fork from this one:
                 dedup.warm_up()
-                # imported here: numba (and the scipy it loads) would slow
-                # every scheduled start, also those with nothing to do
-                from pipeline import compiled
-                compiled.warm_up()
-                if any(split_name(f.path)[1] == "html" for f in plan.files):
+                html = [split_name(f.path)[1] == "html" for f in plan.files]
+                if not all(html) or clean_config.html_cleaning == "full":
+                    # the line model's compiled code (~0.8 s to load), only
+                    # where the full cleaner runs; imported here, as numba
+                    # would slow every scheduled start
+                    from pipeline import compiled
+                    compiled.warm_up()
+                if any(html):
                     extract.warm_up()
                 # Luigi forks a process per task from this one. Objects that
                 # exist now are left out of garbage collection from here on, so
