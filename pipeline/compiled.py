@@ -229,10 +229,11 @@ class BucketSums:
         newlines = np.flatnonzero(data == 10)
         starts = np.concatenate(([0], newlines + 1))
         ends = np.concatenate((newlines, [len(data)]))
-        sums, counts = hashed_sums(data, starts, ends, self.coef, self.stamp, self.next_mark, self.char_grams,
-                                   self.empty_bucket)
+        # Marks are taken before the call: a call interrupted (the cleaner's
+        # time limit) must not leave its marks to the next one.
+        first_mark = self.next_mark
         self.next_mark += len(forms)
-        return sums, counts
+        return hashed_sums(data, starts, ends, self.coef, self.stamp, first_mark, self.char_grams, self.empty_bucket)
 
 
 def warm_up() -> None:
