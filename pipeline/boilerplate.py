@@ -371,7 +371,43 @@ def _split_glued(line: str) -> tuple[str, ...]:
         parts.append(left.strip())
         start = match.start()
     parts.append(line[start:].strip())
+    parts[0:1] = _split_teaser(parts[0])
     return tuple(p for p in parts if p)
+
+
+def _split_teaser(text: str) -> list[str]:
+    """A teaser card printed as one line: a headline in title case glued to
+    its summary ("… Applications To 250,000The state of Michigan will …",
+    "Tape Gaffe Ends Hamlin's Title RunDenny Hamlin's championship run
+    was …"). Split where a word of ``TEASER_GLUED_CHARS`` or more runs into
+    a capitalised word, when what is before is a headline
+    (``TEASER_HEADLINE_WORDS`` words or more, nearly all capitalised) and
+    what follows is prose (``TEASER_SUMMARY_WORDS`` words or more, most
+    starting in lower case, ending like a sentence). Brands in a sentence
+    ("the new 16-inch MacBook Pro", "HarperCollins", "WeWork") fail one of
+    these."""
+    for match in _HEADLINE_GLUE.finditer(text):
+        head, rest = text[:match.start()], text[match.start():]
+        if match.start() - (head.rfind(" ") + 1) < TEASER_GLUED_CHARS or not _TERMINAL.search(rest):
+            continue
+        head_words, rest_words = _WORD.findall(head), _WORD.findall(rest)
+        if len(head_words) < TEASER_HEADLINE_WORDS or len(rest_words) < TEASER_SUMMARY_WORDS:
+            continue
+        if sum(w[0].isupper() or not w[0].isalpha() for w in head_words) < TEASER_HEADLINE_CAPS * len(head_words):
+            continue
+        if sum(w[0].islower() for w in rest_words) < TEASER_SUMMARY_LOWER * len(rest_words):
+            continue
+        return [head.strip(), rest.strip()]
+    return [text]
+
+
+# A word running into a capitalised word: "RunDenny", "250,000The", "BatidosA new" (not "180Hz").
+_HEADLINE_GLUE = re.compile(r"(?<=[a-z0-9\u00e0-\u00ff])(?=[A-Z\u00c0-\u00de](?:\s|[a-z\u00e0-\u00ff’']{2}))")
+TEASER_GLUED_CHARS = 3
+TEASER_HEADLINE_WORDS = 5
+TEASER_HEADLINE_CAPS = 0.85
+TEASER_SUMMARY_WORDS = 8
+TEASER_SUMMARY_LOWER = 0.5
 
 
 def mark_lexical(lines: list[Line], config: CleanConfig) -> None:

@@ -32,6 +32,26 @@ def test_urls_are_not_split_as_glued_sentences():
     assert [l.text for l in split_lines("Visit www.example.Com today")] == ["Visit www.example.Com today"]
 
 
+def test_teaser_headline_glued_to_its_summary_is_split():
+    teasers = ["Harbour Board Delays Vote On New Ferry Terminal Again"
+               "The board said on Monday it needed more time to study the cost of the new pier.",
+               "Council Names Three Finalists For Library Director Post 2026"
+               "Each of them will meet residents at an open session in the town hall next week."]
+    assert [l.text for l in split_lines(teasers[0])] == [
+        "Harbour Board Delays Vote On New Ferry Terminal Again",
+        "The board said on Monday it needed more time to study the cost of the new pier."]
+    assert len(split_lines(teasers[1])) == 2  # a number before the glue, as in "To 250,000The state …"
+
+
+def test_brand_names_in_sentences_are_not_split_as_teasers():
+    for line in ["The entry-level 13-inch MacBook Pro was last updated in July, while other models were refreshed.",
+                 "Following the new 16-inch MacBook Pro, the company plans to release a smaller model next spring.",
+                 "Analysts Say The Shares Of HarperCollins Publishers 1998, 2000, 2003, 2005, 2006, 2007, 2009.",
+                 "Storage: 512GB SSD | Screen: 16-inch, 1920x1200, 180Hz panel with a matte finish and thin bezels.",
+                 "Sources Say The State Attorney General Is Now Investigating WeWork over its accounts and its leases."]:
+        assert [l.text for l in split_lines(line)] == [line]
+
+
 def test_list_marker_fused_to_headline_is_a_related_item():
     text = "\n".join([P1, "- list 1 of 2Bridge reopens after repairs", "- list 2 of 2Mayor resigns", "end of list", P2, P3])
     result = rules_only(text)
