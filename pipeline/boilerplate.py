@@ -522,6 +522,11 @@ def mark_structure(lines: list[Line]) -> dict[str, str]:
             and body[at + 1] - body[at] <= _HEADLINE_TO_ARTICLE_LINES and _is_prose(lines[body[at + 1]]):
         at += 1
     first = body[at]
+    dateline = next((i for k, i in enumerate(body) if i > first and _is_dateline(lines[i].text, k)), None)
+    if dateline is not None:
+        # A wire dateline ("ST. JOSEPH, Mich. (AP) — …") opens the article:
+        # paragraphs above it are teasers and promotions.
+        first = dateline
     metadata = _read_header(lines[:first])
     if "title" not in metadata and _is_headline(lines[first]) and first + 1 < len(lines):
         # Scraped text usually opens with the headline; with no header
@@ -544,6 +549,27 @@ def mark_structure(lines: list[Line]) -> dict[str, str]:
         if line.kept:
             line.reason = "footer"
     return metadata
+
+
+# The dateline that opens a news report: a city in capitals, its state or
+# country, the agency, then a dash. With the agency ("WASHINGTON (AP) —") or
+# the state ("BUFFALO, N.Y. —", "CLEVELAND, Ohio –") it is one wherever it
+# is; a city alone ("MADRID —") only among the page's first paragraphs
+# (further down, "FYI –", "KNIME —" and "LIGHTEN YOUR LOAD –" open
+# paragraphs of articles too). On the 890 benchmark pages no paragraph
+# above such a dateline is in the true article body.
+_DATELINE_AGENCY = re.compile(
+    r"^[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}(?:, [A-Z][\w.]+(?: [A-Z][\w.]+)?)? "
+    r"\((?:AP|Reuters|AFP|UPI|CNN|Bloomberg|dpa|IANS|PTI|ANI|CP)\)\s*(?:[-—–]+)\s")
+_DATELINE_STATE = re.compile(r"^[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}, [A-Z][\w.]+(?: [A-Z][\w.]+)? (?:—|–|--) ")
+_DATELINE_CITY = re.compile(r"^[A-Z]{4,}(?: [A-Z]{4,})? (?:—|–|--) [A-Z]")
+DATELINE_CITY_PARAGRAPHS = 4
+
+
+def _is_dateline(text: str, paragraph: int) -> bool:
+    """Whether a paragraph (the page's ``paragraph``-th) opens with a news dateline."""
+    return bool(_DATELINE_AGENCY.match(text) or _DATELINE_STATE.match(text)
+                or paragraph < DATELINE_CITY_PARAGRAPHS and _DATELINE_CITY.match(text))
 
 
 def _cut_ending_sections(lines: list[Line], first: int) -> None:

@@ -43,6 +43,25 @@ def test_teaser_headline_glued_to_its_summary_is_split():
     assert len(split_lines(teasers[1])) == 2  # a number before the glue, as in "To 250,000The state …"
 
 
+def test_a_wire_dateline_opens_the_article_below_teasers():
+    teasers = ["Harbour Board Delays Vote On New Ferry Terminal Again",
+               "The board said on Monday it needed more time to study the cost of the new pier, officials said.",
+               "Council Names Three Finalists For Library Director Post",
+               "Each of them will meet residents at an open session in the town hall next week, the council said."]
+    article = ["PORTSMOUTH, N.H. (AP) — " + P1, P2, P3, P4]
+    lines = kept_lines("\n".join(teasers + article))
+    assert lines == article
+    # without the dateline the teasers' summaries read as the article's start
+    assert kept_lines("\n".join(teasers + [P1, P2, P3, P4]))[0] != P1
+
+
+def test_a_dateline_like_phrase_deep_in_an_article_is_not_its_start():
+    # a city dateline's shape, four paragraphs in: only the page's first paragraphs may hold one
+    late = "UPDATE — The council later said the mobile library would keep its Saturday stops until the spring."
+    lines = kept_lines("\n".join([P1, P2, P3, P4, late, P1.replace("county", "city")]))
+    assert lines[0] == P1
+
+
 def test_brand_names_in_sentences_are_not_split_as_teasers():
     for line in ["The entry-level 13-inch MacBook Pro was last updated in July, while other models were refreshed.",
                  "Following the new 16-inch MacBook Pro, the company plans to release a smaller model next spring.",
