@@ -51,6 +51,11 @@ def test_a_wire_dateline_opens_the_article_below_teasers():
     article = ["PORTSMOUTH, N.H. (AP) — " + P1, P2, P3, P4]
     lines = kept_lines("\n".join(teasers + article))
     assert lines == article
+    # its headline is the one right above it; a teaser card's date is not the article's
+    result = rules_only("\n".join(teasers + ["Nov. 3, 2026", "Libraries Stay Open After Council Vote"] + article))
+    assert result.text.split("\n\n") == article
+    assert result.metadata.get("title") == "Libraries Stay Open After Council Vote"
+    assert "date" not in result.metadata
     # without the dateline the teasers' summaries read as the article's start
     assert kept_lines("\n".join(teasers + [P1, P2, P3, P4]))[0] != P1
 
