@@ -165,9 +165,18 @@ class DedupIndex:
         self._exact_of: dict[str, str] = {}  # id -> its exact hash, when it holds the entry
         self._keys_of: dict[str, list[int]] = {}  # id -> its band keys
         self._holders: dict[int, list[str]] = {}  # band key -> ids
+        self._last_keys: tuple[Fingerprint, list[int]] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def keys_of(self, fp: Fingerprint) -> list[int]:
+        """``fp``'s band keys. The last fingerprint's are kept: deciding a
+        document asks for them up to three times (the packed index, the
+        run's own, then adding it)."""
+        if self._last_keys is None or self._last_keys[0] is not fp:
+            self._last_keys = (fp, self.band_keys(fp.signature)[0].tolist())
+        return self._last_keys[1]
 
     def band_keys(self, signatures: np.ndarray) -> np.ndarray:
         """(n, bands) uint64 keys of (n, num_perm) signatures."""
@@ -186,7 +195,7 @@ class DedupIndex:
         if fp.exact not in self.exact:
             self.exact[fp.exact] = doc_id
             self._exact_of[doc_id] = fp.exact
-        keys = self.band_keys(fp.signature)[0].tolist()
+        keys = self.keys_of(fp)
         self._keys_of[doc_id] = keys
         for key in keys:
             self._holders.setdefault(key, []).append(doc_id)
@@ -205,7 +214,7 @@ class DedupIndex:
 
     def candidates(self, fp: Fingerprint) -> list[str]:
         found: set[str] = set()
-        for key in self.band_keys(fp.signature)[0].tolist():
+        for key in self.keys_of(fp):
             found.update(self._holders.get(key, ()))
         return sorted(found)
 

@@ -150,7 +150,7 @@ class DiskIndex(DedupIndex):
         self.hidden.add(doc_id)  # its published version, if there is one
 
     def candidates(self, fp: Fingerprint) -> list[str]:
-        published = self.packed.candidates(self.band_keys(fp.signature)[0]) - self.hidden
+        published = self.packed.candidates(np.array(self.keys_of(fp), dtype=np.uint64)) - self.hidden
         return sorted(published.union(super().candidates(fp)))
 
 
