@@ -8,6 +8,8 @@ loads them before a run's shard processes fork.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numba import njit
 
@@ -210,19 +212,38 @@ def hashed_sums(data, starts, ends, coef, stamp, first_mark, char_grams, empty_b
     return sums, counts
 
 
-class BucketSums:
-    """``hashed_sums`` over lines given as strings, with its stamp array."""
+class HashedScores:
+    """A linear model over hashed n-grams (the spam model, the line model's
+    lexical score): ``1 / (1 + exp(-(intercept + sum / sqrt(count))))`` of
+    ``hashed_sums`` over each line's ``form``, the lines seen lately
+    remembered (a site's chrome recurs on every page)."""
 
-    def __init__(self, coef: np.ndarray, char_grams: bool, empty_bucket: int) -> None:
-        self.coef = coef
-        self.char_grams = char_grams
-        self.empty_bucket = empty_bucket
+    SEEN_LINES = 1 << 15
+
+    def __init__(self, coef: np.ndarray, intercept: float, char_grams: bool, empty_bucket: int,
+                 form: Callable[[str], str], dtype: type = np.float64) -> None:
+        self.coef, self.intercept, self.char_grams, self.empty_bucket = coef, intercept, char_grams, empty_bucket
+        self.form, self.dtype = form, dtype
         self.stamp = np.zeros(len(coef), dtype=np.int64)
         self.next_mark = 1
+        self.seen: dict[str, float] = {}
 
-    def __call__(self, forms: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Sums and counts of each line in ``forms`` (written as
-        ``hashed_sums`` reads them; no newlines)."""
+    def __call__(self, lines: list[str]) -> np.ndarray:
+        """The score of each line, the lines not seen lately hashed together."""
+        missing = [line for line in dict.fromkeys(lines) if line not in self.seen]
+        found = {}
+        if missing:
+            sums, counts = self.sums([self.form(line) for line in missing])
+            scores = (1.0 / (1.0 + np.exp(-(self.intercept + sums / np.sqrt(counts))))).astype(self.dtype)
+            found = dict(zip(missing, scores.tolist()))
+        out = np.array([found[line] if line in found else self.seen[line] for line in lines], dtype=self.dtype)
+        if len(self.seen) + len(found) > self.SEEN_LINES:
+            self.seen.clear()
+        self.seen.update(found)
+        return out
+
+    def sums(self, forms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """``hashed_sums`` of lines already in their form (no newlines)."""
         if not forms:
             return np.zeros(0), np.zeros(0, dtype=np.int64)
         data = np.frombuffer("\n".join(forms).encode("utf-8"), dtype=np.uint8)
@@ -245,4 +266,4 @@ def warm_up() -> None:
     walk_trees(X, nodes, np.full(1, np.inf, dtype=np.float32), np.zeros(2, dtype=np.intp), nodes, nodes,
                np.zeros(1, dtype=np.float64), 0.0)
     for char_grams, form in ((True, " word "), (False, "<s> word")):
-        BucketSums(np.zeros(16, dtype=np.float32), char_grams, 0)([form])
+        HashedScores(np.zeros(16, dtype=np.float32), 0.0, char_grams, 0, str).sums([form])

@@ -108,8 +108,7 @@ class LineModel:
     smoothing: float  # switch penalty of the two-state smoothing pass
     info: dict
     _walk: tuple | None = field(default=None, repr=False, compare=False)
-    _seen: dict = field(default_factory=dict, repr=False, compare=False)
-    _sums: object = field(default=None, repr=False, compare=False)
+    _scores: object = field(default=None, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: str | Path = MODEL_PATH) -> "LineModel":
@@ -134,22 +133,12 @@ class LineModel:
 
     def lexical_scores(self, lines: list[str]) -> np.ndarray:
         """The lexical score of each line, the lines not seen lately hashed
-        together in compiled code (``compiled.hashed_sums``; the reference
-        is ``lexical_score_reference``)."""
-        missing = [line for line in dict.fromkeys(lines) if line not in self._seen]
-        found = {}
-        if missing:
-            if self._sums is None:
-                from .compiled import BucketSums
-                self._sums = BucketSums(self.lexical_coef, False, _lexical_bucket("<empty>"))
-            sums, counts = self._sums([_lexical_form(line) for line in missing])
-            z = self.lexical_intercept + sums / np.sqrt(counts)
-            found = dict(zip(missing, (1.0 / (1.0 + np.exp(-z))).astype(np.float32).tolist()))
-        out = np.array([found[line] if line in found else self._seen[line] for line in lines], dtype=np.float32)
-        if len(self._seen) + len(found) > _SEEN_LINES:  # site chrome repeats across pages: remember recent lines
-            self._seen.clear()
-        self._seen.update(found)
-        return out
+        together in compiled code (the reference is ``lexical_score_reference``)."""
+        if self._scores is None:
+            from .compiled import HashedScores
+            self._scores = HashedScores(self.lexical_coef, self.lexical_intercept, False, _lexical_bucket("<empty>"),
+                                        _lexical_form, np.float32)
+        return self._scores(lines)
 
     def lexical_score_reference(self, line: str) -> float:
         """``lexical_score`` in plain Python, from ``lexical_buckets``."""
@@ -258,7 +247,6 @@ class LineModel:
 
 
 _CHUNK_ROWS = 2048
-_SEEN_LINES = 1 << 15
 
 
 @functools.lru_cache(maxsize=1)

@@ -132,7 +132,6 @@ def is_spam(line: str, model: "SpamModel | None" = None) -> bool:
 
 SPAM_MODEL_PATH = Path(__file__).resolve().parent / "models" / "spam.npz"
 SPAM_BUCKETS = 1 << 16
-_SEEN_LINES = 1 << 15
 _SPAM_TOKEN = re.compile(r"https?://\S+|www\.\S+|[^\W\d_]+|\d+|[$£€¥₹]|!{2,}|\?{2,}|[=\-.]{3,}>*", re.IGNORECASE)
 # A web address written without its scheme, often with spaces to get past
 # link filters: "oldchat.tk", "pimpmyviews. com", "adf.ly /1HmVtX".
@@ -230,6 +229,11 @@ def spam_bucket_set(line: str) -> set[int]:
     return out
 
 
+def _spam_form(line: str) -> str:
+    """The line's tokens as ``compiled.hashed_sums`` reads them."""
+    return f" {' '.join(spam_tokens(line))} "
+
+
 def spam_buckets(line: str) -> np.ndarray:
     return np.array(sorted(spam_bucket_set(line)), dtype=np.int64)
 
@@ -240,8 +244,7 @@ class SpamModel:
     intercept: float
     threshold: float
     info: dict = field(default_factory=dict)
-    _seen: dict = field(default_factory=dict, repr=False, compare=False)
-    _sums: object = field(default=None, repr=False, compare=False)
+    _scores: object = field(default=None, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: str | Path = SPAM_MODEL_PATH) -> "SpamModel":
@@ -256,28 +259,20 @@ class SpamModel:
                                 info=np.array(json.dumps(info, sort_keys=True)))
 
     def probability(self, line: str) -> float:
-        cached = self._seen.get(line)
-        if cached is not None:
-            return cached
-        return float(self.probabilities([line])[0])
+        cached = self.scores.seen.get(line)
+        return cached if cached is not None else float(self.scores([line])[0])
 
     def probabilities(self, lines: list[str]) -> np.ndarray:
         """The probability of each line, the lines not seen lately hashed
-        together in compiled code (``compiled.hashed_sums``; the reference
-        is ``probability_reference``)."""
-        missing = [line for line in dict.fromkeys(lines) if line not in self._seen]
-        found = {}
-        if missing:
-            if self._sums is None:
-                from .compiled import BucketSums
-                self._sums = BucketSums(self.coef, True, _bucket("<empty>"))
-            sums, counts = self._sums([f" {' '.join(spam_tokens(line))} " for line in missing])
-            found = dict(zip(missing, (1.0 / (1.0 + np.exp(-(self.intercept + sums / np.sqrt(counts))))).tolist()))
-        out = np.array([found[line] if line in found else self._seen[line] for line in lines], dtype=np.float64)
-        if len(self._seen) + len(found) > _SEEN_LINES:  # site chrome repeats across pages: remember recent lines
-            self._seen.clear()
-        self._seen.update(found)
-        return out
+        together in compiled code (the reference is ``probability_reference``)."""
+        return self.scores(lines)
+
+    @property
+    def scores(self):
+        if self._scores is None:
+            from .compiled import HashedScores
+            self._scores = HashedScores(self.coef, self.intercept, True, _bucket("<empty>"), _spam_form)
+        return self._scores
 
     def probability_reference(self, line: str) -> float:
         """``probability`` in plain Python, from ``spam_bucket_set``."""

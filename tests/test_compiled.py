@@ -66,7 +66,7 @@ def test_tree_walk_is_the_numpy_walk(load):
 
 
 def test_bucket_sums_of_no_lines_and_of_empty_lines():
-    sums = compiled.BucketSums(np.arange(16, dtype=np.float32), True, 5)
+    sums = compiled.HashedScores(np.arange(16, dtype=np.float32), 0.0, True, 5, str).sums
     got, counts = sums([])
     assert len(got) == len(counts) == 0
     got, counts = sums(["  ", " a "])
