@@ -57,8 +57,9 @@ def clean_documents(docs: Iterable[Document], config: CleanConfig = CleanConfig(
 # tuples, lists) per shard, none of them in reference cycles, while its
 # caches of seen lines keep many more alive. With Python's default
 # threshold (700 allocations) the collector ran hundreds of times a shard,
-# each run scanning the young objects and often the caches: 15-20% of the
-# cleaning time (1,000 planted documents: 4.5-4.8 s -> 3.8 s). Collections
+# each run scanning the young objects and often the caches: 10-20% of the
+# cleaning time (1,000 planted documents in one process, three runs
+# alternating with the default: 4.1-5.2 s against 5.3-5.7 s). Collections
 # still happen, every this many allocations.
 GC_THRESHOLD = 100_000
 
