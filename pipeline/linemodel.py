@@ -108,6 +108,7 @@ class LineModel:
     smoothing: float  # switch penalty of the two-state smoothing pass
     info: dict
     _walk: tuple | None = field(default=None, repr=False, compare=False)
+    _compiled_walk: tuple | None = field(default=None, repr=False, compare=False)
     _scores: object = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -186,11 +187,13 @@ class LineModel:
         """Probability of each row of a full feature matrix, the trees
         walked row by row in compiled code (``compiled.walk_trees``)."""
         from .compiled import walk_trees
-        feature, threshold, children, groups = self._walk_arrays()
-        roots = np.concatenate([r for r, _ in groups])
-        depths = np.concatenate([np.full(len(r), d, dtype=np.intp) for r, d in groups])
+        if self._compiled_walk is None:  # the roots and depths in the shape walk_trees takes, once per model
+            feature, threshold, children, groups = self._walk_arrays()
+            roots = np.concatenate([r for r, _ in groups])
+            depths = np.concatenate([np.full(len(r), d, dtype=np.intp) for r, d in groups])
+            self._compiled_walk = (feature, threshold, children, roots, depths, self.value.astype(np.float64))
         X = np.ascontiguousarray(X, dtype=np.float32)
-        raw = walk_trees(X, feature, threshold, children, roots, depths, self.value.astype(np.float64), self.baseline)
+        raw = walk_trees(X, *self._compiled_walk, self.baseline)
         return (1.0 / (1.0 + np.exp(-raw))).astype(np.float32)
 
     def _predict_numpy(self, X: np.ndarray) -> np.ndarray:
