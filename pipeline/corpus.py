@@ -343,7 +343,7 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
                 and not known["hash"].startswith(UNREADABLE):
             continue
         try:
-            digest = content_hash(Path(raw_dir) / src.path)
+            digest = content_hash(os.path.join(raw_dir, src.path))
         except FileNotFoundError:
             continue  # vanished since discovery: it will be seen again if it comes back
         except OSError as exc:

@@ -16,7 +16,7 @@ import stat
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import xxhash
 
@@ -94,20 +94,31 @@ def _walk_sorted(folder: str, prefix: str, real_root: Path) -> Iterator[SourceFi
 
 
 def split_name(rel: str) -> tuple[str, str | None, bool]:
-    """``a/b.html.gz`` -> (``a/b``, "html", True); unsupported kind -> None."""
-    path = PurePosixPath(rel)
-    gz = path.suffix.lower() == ".gz"
+    """``a/b.html.gz`` -> (``a/b``, "html", True); unsupported kind -> None.
+
+    Suffixes as ``PurePosixPath.suffix`` reads them (a name's last dot, not
+    its first character nor its last), on the string: planning asks this
+    of every new file, and pathlib took a third of planning 10,000 files."""
+    folder, sep, name = rel.rpartition("/")
+    suffix = _suffix(name)
+    gz = suffix.lower() == ".gz"
     if gz:
-        path = path.with_suffix("")
-    kind = KINDS.get(path.suffix.lower())
-    stem = path.with_suffix("").as_posix() if kind else rel
+        name = name[:-len(suffix)]
+        suffix = _suffix(name)
+    kind = KINDS.get(suffix.lower())
+    stem = folder + sep + name[:-len(suffix)] if kind else rel
     return stem, kind, gz
+
+
+def _suffix(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def content_hash(path: str | os.PathLike) -> str:
     h = xxhash.xxh3_128()
     with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
+        while chunk := fh.read(1 << 20):
             h.update(chunk)
     return h.hexdigest()
 

@@ -3,11 +3,14 @@ import json
 import os
 import shutil
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import as_other_user
 from pipeline.config import ReadConfig
-from pipeline.sources import discover, read_source, split_name
+from pipeline.sources import KINDS, discover, read_source, split_name
 
 
 def test_split_name_drops_extension_and_gz():
@@ -15,6 +18,20 @@ def test_split_name_drops_extension_and_gz():
     assert split_name("story.TXT") == ("story", "text", False)
     assert split_name("feed.jsonl") == ("feed", "jsonl", False)
     assert split_name("picture.png") == ("picture.png", None, False)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet="ab.", min_size=1, max_size=6).filter(lambda p: p not in (".", "..")), min_size=1,
+                max_size=3),
+       st.sampled_from(["", ".txt", ".TXT", ".html", ".htm", ".jsonl", ".gz", ".html.gz", ".Gz", ".png", "."]))
+def test_split_name_reads_suffixes_as_pathlib_does(parts, ending):
+    rel = "/".join(parts) + ending
+    path = PurePosixPath(rel)
+    gz = path.suffix.lower() == ".gz"
+    if gz:
+        path = path.with_suffix("")
+    kind = KINDS.get(path.suffix.lower())
+    assert split_name(rel) == (path.with_suffix("").as_posix() if kind else rel, kind, gz)
 
 
 def test_discover_walks_subfolders_and_skips_hidden(tmp_path):
