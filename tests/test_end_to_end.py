@@ -63,6 +63,17 @@ def test_html_under_the_light_pass_never_loads_the_compiled_models(tmp_path):
         assert out.stdout.strip() == expected, (name, out.stdout, out.stderr[-2000:])
 
 
+def test_html_warm_up_builds_what_each_shard_would_build_again():
+    # Built once in the scheduling process, inherited by every forked shard:
+    # the date parser, jusText's stop lists of all languages, the public
+    # suffix list (the last two were 0.37 s of CPU per HTML shard).
+    code = ("from pipeline.extract import warm_up; from trafilatura import external; import tld.utils as tld; "
+            "before = (external.JT_STOPLIST is not None, bool(tld.tld_names)); warm_up(); "
+            "print(*before, external.JT_STOPLIST is not None, bool(tld.tld_names))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.split() == ["False", "False", "True", "True"], out.stderr[-2000:]
+
+
 def test_sample_run_publishes_clean_articles_and_accounts_for_everything(sample_raw, tmp_path):
     clean = tmp_path / "clean"
     result = run_luigi(sample_raw, clean, "--workers", "2")
