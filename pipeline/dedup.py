@@ -18,7 +18,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import xxhash
@@ -128,15 +128,19 @@ def _minhash(signature: np.ndarray):
 
 @dataclass
 class Fingerprint:
-    """What deduplication needs to know of one clean text."""
+    """What deduplication needs to know of one clean text. ``shingles``,
+    where given, are the text's ``shingle_hashes``: verifying a candidate
+    pair then does not hash the text's words again."""
     exact: str
     signature: np.ndarray
+    shingles: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
 def fingerprint_texts(texts: list[str], config: DedupConfig) -> list[Fingerprint]:
     word_lists = [hash_words(t) for t in texts]
-    sigs = signatures((shingle_hashes(w, config.shingle_size) for w in word_lists), config.num_perm)
-    return [Fingerprint(exact_hash(w), sigs[i]) for i, w in enumerate(word_lists)]
+    shingle_sets = [shingle_hashes(w, config.shingle_size) for w in word_lists]
+    sigs = signatures(shingle_sets, config.num_perm)
+    return [Fingerprint(exact_hash(w), sigs[i], shingle_sets[i]) for i, w in enumerate(word_lists)]
 
 
 # Odd 64-bit multipliers that mix a band's rows into one key (mod 2**64).
@@ -177,6 +181,12 @@ class DedupIndex:
         if self._last_keys is None or self._last_keys[0] is not fp:
             self._last_keys = (fp, self.band_keys(fp.signature)[0].tolist())
         return self._last_keys[1]
+
+    def expect(self, fp: Fingerprint, keys: list[int]) -> None:
+        """``fp``'s band keys, computed by the caller (``band_keys`` of many
+        signatures at once costs far less than one call each): the next
+        questions about ``fp`` use them."""
+        self._last_keys = (fp, keys)
 
     def band_keys(self, signatures: np.ndarray) -> np.ndarray:
         """(n, bands) uint64 keys of (n, num_perm) signatures."""
@@ -267,9 +277,13 @@ def deduplicate(batch: list[Candidate], index: DedupIndex, published_text: Calla
     with the kept ones. ``published_text`` returns the clean text of a
     published article, for verifying candidates."""
     batch_text = {c.id: c.text for c in batch}
+    batch_shingles = {c.id: c.fingerprint.shingles for c in batch if c.fingerprint.shingles is not None}
     shingle_cache: dict[str, np.ndarray] = {}
 
     def shingles_of(doc_id: str) -> np.ndarray | None:
+        given = batch_shingles.get(doc_id)
+        if given is not None:
+            return given
         if doc_id not in shingle_cache:
             if len(shingle_cache) >= _SHINGLE_CACHE:  # bounded: a batch of 100k would hold them all
                 shingle_cache.clear()
@@ -282,7 +296,9 @@ def deduplicate(batch: list[Candidate], index: DedupIndex, published_text: Calla
         return shingle_cache[doc_id]
 
     decisions = []
-    for cand in sorted(batch, key=Candidate.order_key):
+    batch = sorted(batch, key=Candidate.order_key)
+    for cand, cand_keys in zip(batch, _band_keys_of(index, batch)):
+        index.expect(cand.fingerprint, cand_keys)
         original = index.exact_match(cand.fingerprint.exact)
         if original is not None:
             decisions.append(Decision(cand.id, original, 1.0, "exact"))
@@ -309,3 +325,9 @@ def deduplicate(batch: list[Candidate], index: DedupIndex, published_text: Calla
             index.add(cand.id, cand.fingerprint)
             decisions.append(Decision(cand.id))
     return decisions
+
+
+def _band_keys_of(index: DedupIndex, batch: list[Candidate], chunk: int = 4096) -> Iterable[list[int]]:
+    """The band keys of each candidate in turn, computed a chunk at a time."""
+    for start in range(0, len(batch), chunk):
+        yield from index.band_keys(np.vstack([c.fingerprint.signature for c in batch[start:start + chunk]])).tolist()

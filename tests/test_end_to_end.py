@@ -352,3 +352,31 @@ def test_removed_lines_report_holds_each_shards_lines_in_order(sample_raw, tmp_p
     assert sum(map(len, expected.values())) > 20
     assert {r["id"]: r["lines_removed"] for r in manifest(clean)} == {k: len(v) for k, v in expected.items()}
     assert summary["lines_removed"] == dict(Counter(row["reason"] for row in written))
+
+
+def test_shards_carry_each_kept_texts_shingles_through_their_files(sample_raw, tmp_path):
+    """Deciding verifies candidate pairs with the shingles the shards
+    computed: written and read back, they are those of each kept text."""
+    from pipeline.batch import SHARD_FILES, clean_shard, read_shard, write_shard
+    from pipeline.config import CleanConfig, DedupConfig, ReadConfig, fingerprint
+    from pipeline.corpus import plan_batch
+    from pipeline.dedup import hash_words, shingle_hashes
+    plan = plan_batch(sample_raw, tmp_path / "clean", fingerprint(CleanConfig()), 3)
+    kept = 0
+    for i in range(len(plan.shards)):
+        shard = clean_shard(str(sample_raw), plan, i, ReadConfig(), CleanConfig(), DedupConfig())
+        paths = {name: tmp_path / f"{i}{suffix}" for name, suffix in SHARD_FILES.items()}
+        files = {name: open(path, "wb") for name, path in paths.items()}
+        write_shard(shard, files)
+        for fh in files.values():
+            fh.close()
+        back = read_shard(paths, report=False)
+        for record in back.records:
+            if record["status"] != "kept":
+                assert "shingles" not in record
+                continue
+            kept += 1
+            start, end = record["shingles"]
+            expected = shingle_hashes(hash_words(record["text"]), DedupConfig().shingle_size)
+            assert back.shingles[start:end].tolist() == expected.tolist() and len(expected) > 10
+    assert kept >= 5
