@@ -98,6 +98,8 @@ class PackedIndex:
         return bytes(self.names[int(self.offsets[row]):int(self.offsets[row + 1])]).decode("utf-8")
 
     def candidates(self, band_keys: np.ndarray) -> set[str]:
+        if not len(self.keys):  # nothing published yet: a corpus's first run
+            return set()
         lo = np.searchsorted(self.keys, band_keys, side="left")
         hi = np.searchsorted(self.keys, band_keys, side="right")
         rows = {int(r) for a, b in zip(lo.tolist(), hi.tolist()) if b > a for r in self.key_rows[a:b]}
@@ -105,6 +107,8 @@ class PackedIndex:
 
     def exact_match(self, exact: str) -> str | None:
         """The earliest live article whose text hashes to ``exact``."""
+        if not len(self.exact):
+            return None
         key = np.bytes_(exact.encode("ascii"))
         at = int(np.searchsorted(self.exact, key, side="left"))
         if at < len(self.exact) and self.exact[at] == key:
