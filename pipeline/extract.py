@@ -61,10 +61,10 @@ def warm_up() -> None:
         from trafilatura import external
         if external.JT_STOPLIST is None:
             external.jt_stoplist_init()
-    except (ImportError, AttributeError):
+    except (ImportError, AttributeError, TypeError):
         pass
     try:
         from courlan.urlutils import get_tldinfo
         get_tldinfo("https://www.example.com/")
-    except ImportError:
+    except (ImportError, TypeError):
         pass
