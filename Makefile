@@ -45,6 +45,7 @@ bench: install bench-datatrove-env
 	$(BIN)/python -m bench.published_memory
 	$(BIN)/python -m bench.dedup_bench
 	$(BIN)/python -m bench.clean_speed
+	$(BIN)/python -m bench.shard_warmth
 
 # datatrove, for the throughput benchmark's side-by-side figure, in a venv of
 # its own: its processing extra pins trafilatura < 1.12, this project needs 2.x.
