@@ -1,8 +1,8 @@
 """The learned line classifier: gradient-boosted trees over line features,
 with a lexical score from a linear model over hashed words and word pairs.
 
-Trained by ``bench/train_boilerplate.py`` (see README, "Retraining the line
-model"); the model file ``pipeline/models/boilerplate.npz`` holds plain
+Trained by ``bench/train_boilerplate.py`` (see README, "The line and spam
+models"); the model file ``pipeline/models/boilerplate.npz`` holds plain
 arrays, evaluated here with numpy, so inference needs neither scikit-learn
 nor pickle. It is loaded on first use, never at import.
 """
