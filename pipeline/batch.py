@@ -21,8 +21,9 @@ import numpy as np
 from . import report
 from .clean import clean_documents
 from .config import CleanConfig, DedupConfig, ReadConfig
-from .corpus import (MANIFEST, REPORTS, Plan, State, atomic_write, atomic_writer, dumps_jsonl, load_index,
-                     published_text, read_manifest, segment_path, sync_filesystem, text_path, write_segment)
+from .corpus import (MANIFEST, REPORTS, Plan, State, StateError, atomic_write, atomic_writer, dumps_jsonl,
+                     load_index, published_text, read_manifest, segment_path, sync_filesystem, text_path,
+                     write_segment)
 from .dedup import Candidate, Fingerprint, deduplicate, fingerprint_texts
 from .document import DUPLICATE, KEPT, METADATA_FIELDS, REJECTED, UNREADABLE, VANISHED, Document
 from .sources import read_source
@@ -147,8 +148,16 @@ def decide(clean_dir: str, plan: Plan, shards: Iterable[Shard],
     index = load_index(clean_dir, state, dedup_config, redis_url)
     ids: list[str] = []  # every document of the run, in order; only the kept ones' texts stay in memory
     candidates: list[Candidate] = []
+    seen: set[str] = set()
     for shard in shards:
         for record in shard.records:
+            if record["id"] in seen:
+                # Planning never gives one id twice; ids an older version gave
+                # out can still meet a new JSONL file's records. Stop rather
+                # than publish one document over the other.
+                raise StateError(f"two documents of this run have the id {record['id']!r} (one is "
+                                 f"{record['source']!r}): rename one of the raw files")
+            seen.add(record["id"])
             ids.append(record["id"])
             if record["status"] == KEPT:
                 start, end = record["shingles"]

@@ -365,11 +365,21 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
     return Plan(run, todo, _shards(todo, shard_size))
 
 
+# The records of a JSONL file are ``<its id>#<line number>``, so no file's
+# own id may end like one: ``a#2.txt`` beside ``a.jsonl`` would share the id
+# ``a#2`` with the second record, and one of the two would be lost.
+_RECORD_ID_END = re.compile(r"#\d+$")
+
+
 def _free_id(src: SourceFile, is_taken: Callable[[str], bool]) -> str:
     """The id of a raw file: its path without extension, or, when another
-    file already has that id (``a.txt`` and ``a.html``), its full path."""
+    file already has that id (``a.txt`` and ``a.html``) or the id would read
+    as a JSONL record's (``a#2.txt``), its full path. A name without an
+    extension that ends like a record id gets ``#file`` after it."""
     stem, _, _ = split_name(src.path)
-    return src.path if is_taken(stem) else stem
+    if not _RECORD_ID_END.search(stem) and not is_taken(stem):
+        return stem
+    return src.path + "#file" if _RECORD_ID_END.search(src.path) else src.path
 
 
 # Runs of this many files or more are cut into at least MIN_SHARDS shards,

@@ -55,6 +55,18 @@ def test_ids_that_would_collide_keep_their_extension(tmp_path):
     assert sorted(f.id for f in plan.files) == ["story", "story.txt"]
 
 
+def test_no_file_id_reads_as_a_jsonl_records_id(tmp_path):
+    """``a.jsonl``'s records are ``a#1``, ``a#2``…: a file named ``a#2.txt``
+    (or ``a#2`` without an extension) must not take one of those ids."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("a#2.txt", "a#3", "a.jsonl", "b#x.txt", "c#12.html.gz"):
+        (raw / name).write_text("x")
+    ids = {f.path: f.id for f in plan_batch(raw, tmp_path / "clean", "cfg", 10).files}
+    assert ids == {"a#2.txt": "a#2.txt", "a#3": "a#3#file", "a.jsonl": "a", "b#x.txt": "b#x",
+                   "c#12.html.gz": "c#12.html.gz"}
+
+
 def test_state_roundtrip_and_index_settings_guard(tmp_path):
     state = State(index_key=DedupConfig().index_key(), segments=["r1"])
     state.save(tmp_path)

@@ -152,6 +152,44 @@ def test_new_batch_is_deduplicated_against_what_was_published(tmp_path):
     assert len(manifest(clean)) == 4
 
 
+def test_a_file_named_like_a_jsonl_record_loses_nothing(tmp_path):
+    """``a#2.txt`` beside ``a.jsonl``: the file and both records are
+    published, each under its own id."""
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    (raw / "a#2.txt").write_text(ARTICLE.format(town="Halbury", n=18))
+    choir = (ARTICLE.format(town="Millbrook", n=7).replace("rowing club", "choir").replace("boathouse roof", "organ")
+             .replace("sponsored row of 200 miles", "sponsored sing of 24 hours").replace("storms", "floods")
+             .replace("two machines", "two stages").replace("junior training", "rehearsals"))
+    cricket = (ARTICLE.format(town="Elsworth", n=40).replace("boathouse", "clubhouse").replace("rowing", "cricket")
+               .replace("row", "walk").replace("February", "March").replace("junior", "senior")
+               .replace("summer", "spring"))
+    (raw / "a.jsonl").write_text("\n".join(json.dumps({"text": t}) for t in (choir, cricket)) + "\n")
+    result = run_luigi(raw, clean)
+    assert result.returncode == 0, result.stderr[-2000:]
+    records = by_source(clean)
+    assert {src: (r["id"], r["status"]) for src, r in records.items()} == {
+        "a#2.txt": ("a#2.txt", "kept"), "a.jsonl#1": ("a#1", "kept"), "a.jsonl#2": ("a#2", "kept")}
+    assert "Halbury" in (clean / "a#2.txt.txt").read_text()
+    assert "Millbrook" in (clean / "a#1.txt").read_text() and "Elsworth" in (clean / "a#2.txt").read_text()
+
+
+def test_two_documents_of_a_run_with_one_id_stop_the_run(tmp_path):
+    """Ids an older version gave out can still meet a new JSONL file's
+    records: deciding refuses rather than publish one over the other."""
+    import numpy as np
+    import pytest
+
+    from pipeline.batch import Shard, decide
+    from pipeline.config import DedupConfig
+    from pipeline.corpus import Plan, StateError
+    from pipeline.document import REJECTED
+    records = [{"id": "a#2", "source": source, "status": REJECTED} for source in ("a#2.txt", "a.jsonl#2")]
+    with pytest.raises(StateError, match="two documents of this run have the id 'a#2'"):
+        decide(str(tmp_path), Plan(run="run1", files=[], shards=[]), [Shard(records, np.zeros((0, 128)))],
+               DedupConfig())
+
+
 def test_changed_raw_file_is_processed_again(tmp_path):
     raw, clean = tmp_path / "raw", tmp_path / "clean"
     raw.mkdir()
