@@ -149,6 +149,7 @@ def decide(clean_dir: str, plan: Plan, shards: Iterable[Shard],
     ids: list[str] = []  # every document of the run, in order; only the kept ones' texts stay in memory
     candidates: list[Candidate] = []
     seen: set[str] = set()
+    read: set[str] = set()  # documents of which the run has a new version (not unreadable, not vanished)
     for shard in shards:
         for record in shard.records:
             if record["id"] in seen:
@@ -159,14 +160,19 @@ def decide(clean_dir: str, plan: Plan, shards: Iterable[Shard],
                                  f"{record['source']!r}): rename one of the raw files")
             seen.add(record["id"])
             ids.append(record["id"])
+            if not _unread(record):
+                read.add(record["id"])
             if record["status"] == KEPT:
                 start, end = record["shingles"]
                 fp = Fingerprint(record["exact"], shard.signatures[record["sig"]], shard.shingles[start:end])
                 candidates.append(Candidate(record["id"], record["text"], fp, record["metadata"].get("date")))
     # Earlier versions of changed raw files leave the index before the run is
     # compared with it: a file is never a duplicate of its own old version.
+    # Only those the run has a new version of: an article whose file could
+    # not be read stays published, and so does a record a shorter JSONL
+    # export no longer has; both stay in the index.
     known = state.ledger.select(f.path for f in plan.files)
-    replaced = sorted({i for f in plan.files for i in known.get(f.path, {}).get("kept", [])})
+    replaced = sorted({i for f in plan.files for i in known.get(f.path, {}).get("kept", []) if i in read})
     for doc_id in replaced:
         index.remove(doc_id)
     decisions = {d.id: d for d in deduplicate(candidates, index, lambda i: published_text(clean_dir, i),
@@ -220,9 +226,10 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[Shard],
                     vanished.add(record["source"].split("#")[0])
                 if why.startswith(UNREADABLE):
                     unreadable[record["source"].split("#")[0]] = f"{record['source']} ({why.partition(': ')[2]})"
+                if _unread(record):
                     old = manifest.get(record["id"])
                     if old and old["status"] != REJECTED:
-                        continue  # the file did not change, it could not be read: its published version stays
+                        continue  # no new version could be read: the published one stays
                 if entry["status"] == KEPT:
                     body = record["text"] + "\n"
                     path = text_path(clean, record["id"])
@@ -272,7 +279,10 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[Shard],
     for f in plan.files:
         if f.path in vanished:
             continue  # gone while the run read it: seen again if it comes back
-        kept, digest = sorted(kept_by_path.get(f.path, [])), f.hash
+        # What the file published and still has published: its new version's
+        # articles, and those of records its new version no longer has.
+        still = [i for i in known.get(f.path, {}).get("kept", []) if i not in decided]
+        kept, digest = sorted(set(kept_by_path.get(f.path, [])).union(still)), f.hash
         if f.path in unreadable:
             # The planner's marker for a hash (also when the file became
             # unreadable after planning): tried again every run, read once it can be.
@@ -287,6 +297,13 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[Shard],
         {"run": plan.run, "documents": summary["documents"], "kept": summary["status"].get(KEPT, 0)}]
     state.save(clean, ledger_updates=updates, name=plan.run)
     return summary
+
+
+def _unread(record: dict) -> bool:
+    """A document of which no new version was read: its raw file could not
+    be read, or vanished while the run read it."""
+    why = record["reason"] or ""
+    return record["status"] == REJECTED and (why == VANISHED or why.startswith(UNREADABLE))
 
 
 # A run removes tens of lines per document: the report's lines are

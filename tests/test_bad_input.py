@@ -122,6 +122,8 @@ def _luigi_as_another_user(base: Path, *args: str) -> tuple[int, str]:
                  "luigi.lock", "mmap", "pipeline.batch", "pipeline.report", "pipeline.linemodel", "pipeline.spam",
                  "datasketch"):  # (the run's warm-up imports datasketch, and with it scipy, which needs sysconfig)
         importlib.import_module(name)
+    from pipeline import compiled
+    compiled.warm_up()  # numba's llvmlite finds its shared library through importlib.resources, on first use
     err = base / f"stderr-{len(list(base.glob('stderr-*')))}.txt"
 
     def run() -> int:
@@ -178,6 +180,13 @@ def test_an_unreadable_file_is_one_sentence_a_non_zero_exit_and_read_once_it_can
         records = {r["source"]: r for r in _manifest(clean).values()}
         assert records["barrier.txt"]["status"] == "kept"
         assert "flood barrier" in (clean / records["barrier.txt"]["path"]).read_text(encoding="utf-8")
+        # ... and stays in the dedup index: a copy of it is still a copy.
+        (raw / "copy.txt").write_text(STORY, encoding="utf-8")
+        code, err = _luigi_as_another_user(base, *args)
+        assert code == 0, err[-3000:]  # (the unreadable file was reported once, by the run before)
+        records = {r["source"]: r for r in _manifest(clean).values()}
+        assert (records["copy.txt"]["status"], records["copy.txt"]["duplicate_of"]) == ("duplicate", "barrier")
+        assert records["barrier.txt"]["status"] == "kept"
     finally:
         shutil.rmtree(base)
 

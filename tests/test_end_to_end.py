@@ -157,13 +157,8 @@ def test_a_file_named_like_a_jsonl_record_loses_nothing(tmp_path):
     published, each under its own id."""
     raw, clean = tmp_path / "raw", tmp_path / "clean"
     raw.mkdir()
-    (raw / "a#2.txt").write_text(ARTICLE.format(town="Halbury", n=18))
-    choir = (ARTICLE.format(town="Millbrook", n=7).replace("rowing club", "choir").replace("boathouse roof", "organ")
-             .replace("sponsored row of 200 miles", "sponsored sing of 24 hours").replace("storms", "floods")
-             .replace("two machines", "two stages").replace("junior training", "rehearsals"))
-    cricket = (ARTICLE.format(town="Elsworth", n=40).replace("boathouse", "clubhouse").replace("rowing", "cricket")
-               .replace("row", "walk").replace("February", "March").replace("junior", "senior")
-               .replace("summer", "spring"))
+    rowing, choir, cricket = _three_stories()
+    (raw / "a#2.txt").write_text(rowing)
     (raw / "a.jsonl").write_text("\n".join(json.dumps({"text": t}) for t in (choir, cricket)) + "\n")
     result = run_luigi(raw, clean)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -172,6 +167,44 @@ def test_a_file_named_like_a_jsonl_record_loses_nothing(tmp_path):
         "a#2.txt": ("a#2.txt", "kept"), "a.jsonl#1": ("a#1", "kept"), "a.jsonl#2": ("a#2", "kept")}
     assert "Halbury" in (clean / "a#2.txt.txt").read_text()
     assert "Millbrook" in (clean / "a#1.txt").read_text() and "Elsworth" in (clean / "a#2.txt").read_text()
+
+
+def test_a_shorter_jsonl_export_retracts_nothing(tmp_path):
+    """A changed JSONL file replaces the records at the lines it still has;
+    the articles of lines it no longer has stay published and stay in the
+    dedup index."""
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    rowing, choir, cricket = _three_stories()
+    (raw / "feed.jsonl").write_text("\n".join(json.dumps({"text": t}) for t in (rowing, choir, cricket)) + "\n")
+    assert run_luigi(raw, clean).returncode == 0
+    assert [r["status"] for r in manifest(clean)] == ["kept"] * 3
+    corrected = rowing.replace("£18,000", "£19,000")
+    (raw / "feed.jsonl").write_text(json.dumps({"text": corrected}) + "\n")
+    (raw / "copy.txt").write_text(cricket)
+    result = run_luigi(raw, clean)
+    assert result.returncode == 0, result.stderr[-2000:]
+    records = by_source(clean)
+    assert [records[f"feed.jsonl#{n}"]["status"] for n in (1, 2, 3)] == ["kept"] * 3
+    assert "£19,000" in (clean / "feed#1.txt").read_text() and "Elsworth" in (clean / "feed#3.txt").read_text()
+    assert (records["copy.txt"]["status"], records["copy.txt"]["duplicate_of"]) == ("duplicate", "feed#3")
+    # The file grows back: its third line replaces the article published from it.
+    (raw / "feed.jsonl").write_text("\n".join(json.dumps({"text": t}) for t in (corrected, choir, rowing)) + "\n")
+    assert run_luigi(raw, clean).returncode == 0
+    records = by_source(clean)
+    assert (records["feed.jsonl#3"]["status"], records["feed.jsonl#3"]["duplicate_of"]) == ("duplicate", "feed#1")
+    assert not (clean / "feed#3.txt").exists()
+
+
+def _three_stories() -> tuple[str, str, str]:
+    rowing = ARTICLE.format(town="Halbury", n=18)
+    choir = (ARTICLE.format(town="Millbrook", n=7).replace("rowing club", "choir").replace("boathouse roof", "organ")
+             .replace("sponsored row of 200 miles", "sponsored sing of 24 hours").replace("storms", "floods")
+             .replace("two machines", "two stages").replace("junior training", "rehearsals"))
+    cricket = (ARTICLE.format(town="Elsworth", n=40).replace("boathouse", "clubhouse").replace("rowing", "cricket")
+               .replace("row", "walk").replace("February", "March").replace("junior", "senior")
+               .replace("summer", "spring"))
+    return rowing, choir, cricket
 
 
 def test_two_documents_of_a_run_with_one_id_stop_the_run(tmp_path):
@@ -184,7 +217,8 @@ def test_two_documents_of_a_run_with_one_id_stop_the_run(tmp_path):
     from pipeline.config import DedupConfig
     from pipeline.corpus import Plan, StateError
     from pipeline.document import REJECTED
-    records = [{"id": "a#2", "source": source, "status": REJECTED} for source in ("a#2.txt", "a.jsonl#2")]
+    records = [{"id": "a#2", "source": source, "status": REJECTED, "reason": "empty"}
+               for source in ("a#2.txt", "a.jsonl#2")]
     with pytest.raises(StateError, match="two documents of this run have the id 'a#2'"):
         decide(str(tmp_path), Plan(run="run1", files=[], shards=[]), [Shard(records, np.zeros((0, 128)))],
                DedupConfig())
