@@ -315,6 +315,18 @@ def test_file_that_vanishes_during_a_run_is_recorded_and_seen_again(tmp_path):
     assert run_luigi(raw, clean).returncode == 0
     [record] = manifest(clean)
     assert record["status"] == "kept"
+    # A published article whose file changes, then goes before it is read,
+    # stays published, and in the dedup index.
+    (raw / "story.txt").write_text(ARTICLE.format(town="Halbury", n=19))
+    plan = plan_batch(raw, clean, fingerprint(CleanConfig()), 10)
+    (raw / "story.txt").unlink()
+    shard = clean_shard(str(raw), plan, 0, ReadConfig(), CleanConfig(), DedupConfig())
+    publish(str(clean), plan, [shard], decide(str(clean), plan, [shard], DedupConfig()), DedupConfig())
+    assert [(r["status"], r["run"]) for r in manifest(clean)] == [("kept", record["run"])]
+    assert "£18,000" in (clean / "story.txt").read_text()
+    (raw / "copy.txt").write_text(ARTICLE.format(town="Halbury", n=18))
+    assert run_luigi(raw, clean).returncode == 0
+    assert by_source(clean)["copy.txt"]["duplicate_of"] == "story"
 
 
 def test_two_runs_started_at_once_on_one_clean_folder_leave_it_consistent(tmp_path):
