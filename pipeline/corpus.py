@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from .config import DedupConfig
+from .config import ConfigError, DedupConfig
 from .dedup import DedupIndex, Fingerprint
 from .document import UNREADABLE
 from .packed_index import DiskIndex, id_hash, open_packed
@@ -321,6 +321,8 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
     ``BATCH_FORMAT``, so planning again after a crash finds the same run and
     its finished parts.
     """
+    if shard_size < 1:
+        raise ConfigError(f"shard_size must be >= 1, not {shard_size}")
     state = state if state is not None else State.load(clean_dir)
     given = state.ledger.id_hashes()  # ids of the ledger, hashed: 8 bytes per published file
     taken: set[str] = set()  # ids given out by this plan

@@ -57,11 +57,15 @@ class CorpusParams(luigi.Task):
     recurring_min_docs = luigi.IntParameter(
         default=CleanConfig.recurring_min_docs,
         description="a short line in this many documents of a shard is site chrome (0: off)")
-    html_bias = luigi.ChoiceParameter(default=CleanConfig.html_bias, choices=["balanced", "precision", "recall"],
-                                      description="trafilatura's precision/recall bias for HTML pages")
-    html_cleaning = luigi.ChoiceParameter(default=CleanConfig.html_cleaning, choices=["light", "full"],
-                                          description="cleaning of trafilatura's output: light (chrome lines, "
-                                                      "credits, link spam) or full (the text-mode line model)")
+    # Plain parameters, checked by CleanConfig: a value Luigi's ChoiceParameter
+    # refuses ends the command as an uncaught exception (exit code 40, a
+    # traceback); the config's check is one line and exit code 35, as for
+    # every other bad value.
+    html_bias = luigi.Parameter(default=CleanConfig.html_bias,
+                                description="trafilatura's bias for HTML pages: balanced, precision or recall")
+    html_cleaning = luigi.Parameter(default=CleanConfig.html_cleaning,
+                                    description="cleaning of trafilatura's output: light (chrome lines, "
+                                                "credits, link spam) or full (the text-mode line model)")
     drop_captions = luigi.BoolParameter(default=CleanConfig.drop_captions, parsing=luigi.BoolParameter.EXPLICIT_PARSING,
                                         description="remove photo captions and credits")
     dedup_threshold = luigi.FloatParameter(default=DedupConfig.threshold,

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import re
+import traceback
 
 from pipeline.batch import UnreadableFiles
 from pipeline.config import ConfigError
@@ -35,6 +37,15 @@ _LAST_LINE = re.compile(rf"^(?:[\w.]+\.)?(?:{_NAMES}): (?P<message>.+)$|"
 _OS_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EDQUOT}
 
 
+def _unparsable_value(exc_info) -> bool:
+    """A value Luigi could not read as its parameter's type (``--min-words
+    2O``): a ValueError raised while Luigi parsed the command line."""
+    if not isinstance(exc_info[1], ValueError):
+        return False
+    return any(frame.filename.endswith(os.path.join("luigi", "parameter.py")) and frame.name in ("parse", "normalize")
+               for frame in traceback.extract_tb(exc_info[2]))
+
+
 def _user_error(exc: BaseException | None) -> bool:
     return isinstance(exc, USER_ERRORS) or (isinstance(exc, OSError) and exc.errno in _OS_ERRNOS)
 
@@ -47,6 +58,8 @@ class OneSentence(logging.Filter):
             message, prefix = str(record.exc_info[1]), "CleanCorpus: %s"
         elif record.exc_info and _user_error(record.exc_info[1]):
             message = str(record.exc_info[1])
+        elif record.exc_info and _unparsable_value(record.exc_info):
+            message = f"a parameter's value cannot be read: {record.exc_info[1]}"
         elif isinstance(record.msg, str) and record.msg.startswith("Will not run") and "Traceback" in record.msg:
             last = record.msg.rstrip().splitlines()[-1]
             match = _LAST_LINE.match(last)

@@ -245,10 +245,17 @@ def test_missing_raw_folder_fails_with_non_zero_exit(tmp_path):
 
 
 def test_bad_parameter_fails_with_non_zero_exit(sample_raw, tmp_path):
-    for args, message in ((("--dedup-threshold", "3"), "dedup threshold must be in (0, 1]"),
-                          (("--max-passes", "0"), "max_passes must be >= 1")):
+    for args, code, message in (
+            (("--dedup-threshold", "3"), 35, "dedup threshold must be in (0, 1]"),
+            (("--max-passes", "0"), 35, "max_passes must be >= 1"),
+            (("--shard-size", "0"), 35, "shard_size must be >= 1, not 0"),
+            (("--html-bias", "precise"), 35, "html_bias must be balanced, precision or recall, not 'precise'"),
+            # A value Luigi cannot read as its type stops the command in
+            # Luigi's own parsing (its code for an uncaught exception).
+            (("--min-words", "2O"), 40, "a parameter's value cannot be read: invalid literal for int() with base 10: "
+                                        "'2O'")):
         result = run_luigi(sample_raw, tmp_path / "clean", *args)
-        assert result.returncode == 35
+        assert result.returncode == code, (args, result.stderr[-2000:])
         assert f"ERROR: CleanCorpus cannot run: {message}" in result.stderr
         assert "Traceback" not in result.stderr
 
