@@ -110,6 +110,10 @@ class ConfigError(ValueError):
     """A setting has a value the pipeline cannot work with."""
 
 
+class ServiceUnavailable(RuntimeError):
+    """A service the settings name (the Redis dedup index) cannot be used."""
+
+
 def _require(ok: bool, message: str) -> None:
     if not ok:
         raise ConfigError(message)

@@ -28,7 +28,7 @@ from urllib.parse import urlparse
 
 from datasketch import MinHashLSH
 
-from .config import ConfigError, DedupConfig
+from .config import ConfigError, DedupConfig, ServiceUnavailable
 from .dedup import CANDIDATE_THRESHOLD, DedupIndex, Fingerprint, _minhash
 
 
@@ -41,6 +41,21 @@ def parse_redis_url(url: str) -> dict:
     if not db.isdigit():
         raise ConfigError(f"the Redis database in {url!r} must be a number")
     return {"host": parsed.hostname, "port": parsed.port or 6379, "db": int(db)}
+
+
+def check_reachable(url: str) -> None:
+    """Raise ``ServiceUnavailable`` unless Redis answers at ``url``: a run
+    checks before its shards are cleaned, not after."""
+    args = parse_redis_url(url)
+    try:
+        import redis
+    except ImportError:
+        raise ServiceUnavailable("--dedup-redis needs the redis package: "
+                                 "pip install 'news-corpus-cleaner[redis]'") from None
+    try:
+        redis.Redis(**args, socket_connect_timeout=5, socket_timeout=5).ping()
+    except redis.exceptions.RedisError as exc:
+        raise ServiceUnavailable(f"the Redis dedup index at {url} cannot be reached: {exc}") from None
 
 
 def namespace(clean_dir: str | os.PathLike, config: DedupConfig) -> bytes:

@@ -224,6 +224,9 @@ class CleanCorpus(CorpusParams, luigi.WrapperTask):
                     atomic_write(path, plan.to_json())
                 log.info("CleanCorpus: run %s, %d new or changed files in %d shards",
                          plan.run, len(plan.files), len(plan.shards))
+                if self.dedup_redis:
+                    from pipeline import shared_index
+                    shared_index.check_reachable(self.dedup_redis)  # before the shards' work, not after it
                 # Before the shard processes fork from this one:
                 dedup.warm_up()
                 html = [split_name(f.path)[1] == "html" for f in plan.files]

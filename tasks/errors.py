@@ -21,12 +21,12 @@ import re
 import traceback
 
 from pipeline.batch import UnreadableFiles
-from pipeline.config import ConfigError
+from pipeline.config import ConfigError, ServiceUnavailable
 from pipeline.corpus import StateError
 from pipeline.sources import RawFolderError
 
 USER_ERRORS = (ConfigError, StateError, RawFolderError, PermissionError, IsADirectoryError, NotADirectoryError,
-               UnreadableFiles)
+               UnreadableFiles, ServiceUnavailable)
 _NAMES = "|".join(sorted({cls.__name__ for cls in USER_ERRORS}))
 # The last line of a formatted traceback: "pipeline.config.ConfigError: message".
 _LAST_LINE = re.compile(rf"^(?:[\w.]+\.)?(?:{_NAMES}): (?P<message>.+)$|"
@@ -47,7 +47,14 @@ def _unparsable_value(exc_info) -> bool:
 
 
 def _user_error(exc: BaseException | None) -> bool:
-    return isinstance(exc, USER_ERRORS) or (isinstance(exc, OSError) and exc.errno in _OS_ERRNOS)
+    return isinstance(exc, USER_ERRORS) or (isinstance(exc, OSError) and exc.errno in _OS_ERRNOS) \
+        or _redis_unreachable(exc)
+
+
+def _redis_unreachable(exc: BaseException | None) -> bool:
+    """Redis went away during a run (checked at its start): redis-py's
+    connection errors, named without importing redis."""
+    return type(exc).__module__.startswith("redis") and type(exc).__name__ in ("ConnectionError", "TimeoutError")
 
 
 class OneSentence(logging.Filter):

@@ -53,6 +53,19 @@ def test_redis_url_is_checked():
         parse_redis_url("http://localhost/0")
 
 
+def test_a_redis_that_does_not_answer_stops_the_run_before_its_shards(sample_raw, tmp_path):
+    """Nothing listens on the port: one line and exit code 35 at planning,
+    no shard cleaned for nothing."""
+    clean = tmp_path / "clean"
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    result = run_luigi(sample_raw, clean, "--dedup-redis", url)
+    assert result.returncode == 35, result.stderr[-2000:]
+    assert f"ERROR: CleanCorpus cannot run: the Redis dedup index at {url} cannot be reached" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not list(clean.glob(".state/batches/*/shards/*"))
+    assert not (clean / "manifest.jsonl").exists()
+
+
 def test_two_batches_with_the_index_in_redis_publish_what_the_in_memory_index_does(sample_raw, tmp_path, redis_url):
     import redis
     later = sample_raw / "wire"
