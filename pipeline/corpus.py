@@ -312,6 +312,22 @@ def batch_dir(clean_dir: str | os.PathLike, run: str) -> Path:
     return Path(clean_dir) / STATE / "batches" / run
 
 
+def check_apart(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike) -> None:
+    """Raise ``ConfigError`` when one folder holds the other: a clean folder
+    inside the raw one would be read back as input on the next run (its
+    texts, its manifest as a JSONL export), and a raw folder inside the
+    clean one would have published texts written among raw files."""
+    raw, clean = os.path.realpath(raw_dir), os.path.realpath(clean_dir)
+    if raw == clean:
+        raise ConfigError(f"the raw and clean folders must be different folders, not both {str(raw_dir)!r}")
+    if clean.startswith(raw + os.sep):
+        raise ConfigError(f"the clean folder {str(clean_dir)!r} must not be inside the raw folder {str(raw_dir)!r}: "
+                          "the next run would read the clean texts back as new input")
+    if raw.startswith(clean + os.sep):
+        raise ConfigError(f"the raw folder {str(raw_dir)!r} must not be inside the clean folder {str(clean_dir)!r}: "
+                          "published texts would be written among the raw files")
+
+
 def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_fingerprint: str,
                shard_size: int, state: State | None = None) -> Plan | None:
     """The raw files that are new or changed since the last published run,
@@ -323,6 +339,7 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
     """
     if shard_size < 1:
         raise ConfigError(f"shard_size must be >= 1, not {shard_size}")
+    check_apart(raw_dir, clean_dir)
     state = state if state is not None else State.load(clean_dir)
     given = state.ledger.id_hashes()  # ids of the ledger, hashed: 8 bytes per published file
     taken: set[str] = set()  # ids given out by this plan

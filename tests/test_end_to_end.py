@@ -260,6 +260,22 @@ def test_bad_parameter_fails_with_non_zero_exit(sample_raw, tmp_path):
         assert "Traceback" not in result.stderr
 
 
+def test_raw_and_clean_folders_that_overlap_are_refused(sample_raw, tmp_path):
+    """A clean folder inside the raw one would be read back as input by the
+    next run (it was: 68 documents from its own texts, manifest and
+    reports); a raw folder inside the clean one would get texts written
+    among its files."""
+    inside = sample_raw / "clean"
+    for raw, clean, message in ((sample_raw, inside, "must not be inside the raw folder"),
+                                (sample_raw, sample_raw, "must be different folders"),
+                                (sample_raw, sample_raw.parent, "must not be inside the clean folder")):
+        result = run_luigi(raw, clean)
+        assert result.returncode == 35, result.stderr[-2000:]
+        assert "ERROR: CleanCorpus cannot run: the " in result.stderr and message in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not inside.exists()
+
+
 def test_one_cleaning_pass_when_asked(tmp_path):
     """A page whose stray "0" survives the first pass beside chrome and goes
     in the second: --max-passes 1 keeps it, the default does not."""
