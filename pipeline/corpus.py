@@ -328,6 +328,41 @@ def check_apart(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike) -> Non
                           "published texts would be written among the raw files")
 
 
+RAW_FOLDER = "raw_folder.json"  # under .state/: the raw folder a clean folder was made from
+
+
+def check_raw_folder(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike) -> None:
+    """Raise ``ConfigError`` when the clean folder was made from another raw
+    folder that still exists. Ids and the ledger are paths relative to the
+    raw folder, so a second raw folder's ``story.txt`` would be taken for a
+    new version of the first one's and replace its article. A raw folder
+    that moved (its old path is gone) is taken as the same folder."""
+    path = Path(clean_dir) / STATE / RAW_FOLDER
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8"))["raw_dir"]
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise StateError(f"cannot read {path}: {exc}") from None
+    if recorded != os.path.realpath(raw_dir) and os.path.isdir(recorded):
+        raise ConfigError(
+            f"the clean folder {str(clean_dir)!r} holds the articles of the raw folder {recorded!r}, not "
+            f"{str(raw_dir)!r}: files of the same name in the two would replace each other's articles. Use a clean "
+            "folder per raw folder, or one raw folder with a subfolder per source")
+
+
+def record_raw_folder(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike) -> None:
+    """Remember the raw folder the clean folder is made from (``check_raw_folder``)."""
+    path = Path(clean_dir) / STATE / RAW_FOLDER
+    current = os.path.realpath(raw_dir)
+    try:
+        if json.loads(path.read_text(encoding="utf-8")).get("raw_dir") == current:
+            return
+    except (OSError, ValueError, AttributeError):
+        pass
+    atomic_write(path, json.dumps({"raw_dir": current}) + "\n")
+
+
 def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_fingerprint: str,
                shard_size: int, state: State | None = None) -> Plan | None:
     """The raw files that are new or changed since the last published run,
@@ -340,6 +375,7 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
     if shard_size < 1:
         raise ConfigError(f"shard_size must be >= 1, not {shard_size}")
     check_apart(raw_dir, clean_dir)
+    check_raw_folder(raw_dir, clean_dir)
     state = state if state is not None else State.load(clean_dir)
     given = state.ledger.id_hashes()  # ids of the ledger, hashed: 8 bytes per published file
     taken: set[str] = set()  # ids given out by this plan

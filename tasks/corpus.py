@@ -12,6 +12,7 @@ import contextlib
 import gc
 import json
 import logging
+import os
 import shutil
 import sys
 import time
@@ -21,8 +22,8 @@ import luigi.format
 
 from pipeline import batch, dedup, extract
 from pipeline.config import CleanConfig, DedupConfig, ReadConfig, fingerprint
-from pipeline.corpus import (Plan, State, atomic_write, batch_dir, dumps_jsonl, plan_batch, remove_stale_temporaries,
-                             state_lock)
+from pipeline.corpus import (STATE, Plan, State, atomic_write, batch_dir, dumps_jsonl, plan_batch,
+                             record_raw_folder, remove_stale_temporaries, state_lock)
 from pipeline.sources import split_name
 
 log = logging.getLogger("luigi-interface")
@@ -215,6 +216,8 @@ class CleanCorpus(CorpusParams, luigi.WrapperTask):
             read_config, clean_config, dedup_config = self.configs()
             plan = plan_batch(self.raw_dir, self.clean_dir, fingerprint(read_config, clean_config, dedup_config),
                               self.shard_size)
+            if plan is not None or os.path.isdir(os.path.join(self.clean_dir, STATE)):
+                record_raw_folder(self.raw_dir, self.clean_dir)  # (again where the raw folder moved)
             if plan is None:
                 log.info("CleanCorpus: nothing new in %s", self.raw_dir)
                 self._planned_tasks = []

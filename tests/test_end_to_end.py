@@ -276,6 +276,28 @@ def test_raw_and_clean_folders_that_overlap_are_refused(sample_raw, tmp_path):
     assert not inside.exists()
 
 
+def test_a_second_raw_folder_into_one_clean_folder_is_refused(tmp_path):
+    """Ids are paths inside the raw folder: another raw folder's story.txt
+    replaced the first one's published article. A raw folder that moved
+    (its old path gone) is the same folder."""
+    first, second, clean = tmp_path / "a", tmp_path / "b", tmp_path / "clean"
+    first.mkdir()
+    second.mkdir()
+    rowing, choir, _ = _three_stories()
+    (first / "story.txt").write_text(rowing)
+    (second / "story.txt").write_text(choir)
+    assert run_luigi(first, clean).returncode == 0
+    result = run_luigi(second, clean)
+    assert result.returncode == 35, result.stderr[-2000:]
+    assert f"ERROR: CleanCorpus cannot run: the clean folder '{clean}' holds the articles of the raw folder " \
+           f"'{first}'" in result.stderr
+    assert "Halbury" in (clean / "story.txt").read_text()
+    first.rename(tmp_path / "moved")
+    (tmp_path / "moved" / "more.txt").write_text(choir)
+    assert run_luigi(tmp_path / "moved", clean).returncode == 0
+    assert by_source(clean)["more.txt"]["status"] == "kept" and "Halbury" in (clean / "story.txt").read_text()
+
+
 def test_one_cleaning_pass_when_asked(tmp_path):
     """A page whose stray "0" survives the first pass beside chrome and goes
     in the second: --max-passes 1 keeps it, the default does not."""
