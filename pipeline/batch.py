@@ -25,8 +25,8 @@ from .corpus import (MANIFEST, REPORTS, Plan, State, StateError, atomic_write, a
                      load_index, published_text, read_manifest, segment_path, sync_filesystem, text_path,
                      write_segment)
 from .dedup import Candidate, Fingerprint, deduplicate, fingerprint_texts
-from .document import DUPLICATE, KEPT, METADATA_FIELDS, REJECTED, UNREADABLE, VANISHED, Document
-from .sources import read_source
+from .document import DUPLICATE, KEPT, METADATA_FIELDS, REJECTED, UNREADABLE, VANISHED, Document, rejection
+from .sources import BAD_NAME, read_source
 
 # ---------------------------------------------------------------- clean_shard
 
@@ -61,7 +61,10 @@ def clean_shard(raw_dir: str, plan: Plan, shard: int, read_config: ReadConfig, c
     files = [plan.files[i] for i in plan.shards[shard]]
     raw_docs: list[Document] = []
     for planned in files:
-        raw_docs.extend(read_source(raw_dir, planned.path, planned.id, read_config))
+        if planned.hash == BAD_NAME:  # a name the pipeline cannot write: reported, not read
+            raw_docs.append(rejection(planned.id, planned.path, BAD_NAME))
+        else:
+            raw_docs.extend(read_source(raw_dir, planned.path, planned.id, read_config))
     docs = clean_documents(raw_docs, clean_config, progress)
     kept = [d for d in docs if d.status == KEPT]
     fingerprints = fingerprint_texts([d.text for d in kept], dedup_config)

@@ -39,7 +39,7 @@ from .config import ConfigError, DedupConfig
 from .dedup import DedupIndex, Fingerprint
 from .document import UNREADABLE
 from .packed_index import DiskIndex, id_hash, open_packed
-from .sources import SourceFile, content_hash, iter_sources, split_name
+from .sources import BAD_NAME, SourceFile, content_hash, iter_sources, split_name
 
 log = logging.getLogger(__name__)
 
@@ -398,7 +398,13 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
                 and not known["hash"].startswith(UNREADABLE):
             continue
         try:
-            digest = content_hash(os.path.join(raw_dir, src.path))
+            if not src.name_ok:
+                # Reported once, as an unreadable file is; a renamed file is new.
+                digest = BAD_NAME
+                if not (known and known["hash"] == digest):
+                    log.warning("cannot read %s: its name is not UTF-8; rename it", src.path)
+            else:
+                digest = content_hash(os.path.join(raw_dir, src.path))
         except FileNotFoundError:
             continue  # vanished since discovery: it will be seen again if it comes back
         except OSError as exc:

@@ -34,6 +34,25 @@ class SourceFile:
     path: str  # relative to the raw folder, POSIX separators
     size: int
     mtime_ns: int
+    # False when the path's bytes are not UTF-8: ``path`` then shows them
+    # escaped ("bad\\xff.txt"), and the file is reported, never read (its
+    # name could not be written to the manifest, the ledger or a text's name).
+    name_ok: bool = True
+
+
+# The reason of a file whose name is not UTF-8 (see SourceFile.name_ok).
+BAD_NAME = f"{UNREADABLE}: file name not UTF-8, rename it"
+
+
+def _shown(name: str) -> tuple[str, bool]:
+    """A name as the pipeline writes it, and whether that is the name
+    itself: bytes that are not UTF-8 (which ``os`` hands over as lone
+    surrogates) are written as backslash escapes."""
+    try:
+        name.encode("utf-8")
+        return name, True
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"), False
 
 
 class RawFolderError(FileNotFoundError):
@@ -58,22 +77,22 @@ def iter_sources(raw_dir: str | os.PathLike) -> Iterator[SourceFile]:
     root = Path(raw_dir)
     if not root.is_dir():
         raise RawFolderError(f"the raw folder {str(root)!r} does not exist or is not a folder")
-    yield from _walk_sorted(str(root), "", root.resolve())
+    yield from _walk_sorted(str(root), "", root.resolve(), True)
 
 
-def _walk_sorted(folder: str, prefix: str, real_root: Path) -> Iterator[SourceFile]:
+def _walk_sorted(folder: str, prefix: str, real_root: Path, names_ok: bool) -> Iterator[SourceFile]:
     # A folder sorts as "name/": then the order of the walk is the order of
-    # the full relative paths ("a.txt" < "a/b.txt" < "a0.txt"). Only the
-    # names are kept while a folder is walked (a flat raw/ of a million
-    # files holds a million of them).
+    # the full relative paths ("a.txt" < "a/b.txt" < "a0.txt"), as written
+    # (``_shown``). Only the names are kept while a folder is walked (a
+    # flat raw/ of a million files holds a million of them).
     with os.scandir(folder) as it:
-        keys = sorted(e.name + "/" if e.is_dir(follow_symlinks=False) else e.name
+        keys = sorted((*_shown(e.name + "/" if e.is_dir(follow_symlinks=False) else e.name), e.name)
                       for e in it if not e.name.startswith("."))
-    for key in keys:
+    for key, ok, name in keys:
         if key.endswith("/"):
-            yield from _walk_sorted(os.path.join(folder, key[:-1]), prefix + key, real_root)
+            yield from _walk_sorted(os.path.join(folder, name), prefix + key, real_root, names_ok and ok)
             continue
-        rel, full = prefix + key, os.path.join(folder, key)
+        rel, full = prefix + key, os.path.join(folder, name)
         try:
             st = os.lstat(full)
             if stat.S_ISLNK(st.st_mode):
@@ -90,7 +109,7 @@ def _walk_sorted(folder: str, prefix: str, real_root: Path) -> Iterator[SourceFi
         if not stat.S_ISREG(st.st_mode):  # a named pipe, socket or device: reading it could block
             log.warning("skipping %s: not a regular file", rel)
             continue
-        yield SourceFile(rel, st.st_size, st.st_mtime_ns)
+        yield SourceFile(rel, st.st_size, st.st_mtime_ns, names_ok and ok)
 
 
 def split_name(rel: str) -> tuple[str, str | None, bool]:

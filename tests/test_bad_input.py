@@ -141,6 +141,35 @@ def _luigi_as_another_user(base: Path, *args: str) -> tuple[int, str]:
     return code, err.read_text(encoding="utf-8")
 
 
+def test_file_names_that_are_not_utf8_are_reported_not_a_failed_run(tmp_path):
+    """Linux allows any bytes in a name; the manifest, ledger and texts are
+    UTF-8. Such a file (or a file in such a folder) was a UnicodeEncodeError
+    at planning, and nothing was published: now it is one rejection record
+    each, one line and exit code 30, and the rest is published."""
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    (raw / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    (Path(os.fsdecode(bytes(raw) + b"/caf\xe9.txt"))).write_text(ARTICLE.replace("harbour", "river"))
+    folder = Path(os.fsdecode(bytes(raw) + b"/d\xfcsseldorf"))
+    folder.mkdir()
+    (folder / "story.txt").write_text(ARTICLE.replace("harbour", "canal"))
+    result = run_luigi(raw, clean)
+    assert result.returncode == 30, result.stderr[-3000:]
+    assert "ERROR: CleanCorpus: 2 raw files could not be read: caf\\xe9.txt (file name not UTF-8, rename it), " \
+           "d\\xfcsseldorf/story.txt (file name not UTF-8, rename it)" in result.stderr
+    assert "Traceback" not in result.stderr
+    records = _manifest(clean)
+    assert records["good"]["status"] == "kept"
+    for doc_id in ("caf\\xe9", "d\\xfcsseldorf/story"):
+        assert (records[doc_id]["status"], records[doc_id]["reason"]) == \
+            ("rejected", "unreadable: file name not UTF-8, rename it")
+    assert run_luigi(raw, clean).returncode == 0  # said once
+    os.rename(bytes(raw) + b"/caf\xe9.txt", raw / "cafe.txt")
+    assert run_luigi(raw, clean).returncode == 0
+    cafe = _manifest(clean)["cafe"]
+    assert (cafe["status"], cafe["duplicate_of"]) == ("duplicate", "good")  # read at last (one word differs)
+
+
 def test_an_unreadable_file_is_one_sentence_a_non_zero_exit_and_read_once_it_can_be():
     base = Path(tempfile.mkdtemp(prefix="unreadable-run-"))
     try:
