@@ -60,18 +60,20 @@ def clean_shard(raw_dir: str, plan: Plan, shard: int, read_config: ReadConfig, c
     """Read, extract, normalise, clean and fingerprint the files of one shard."""
     files = [plan.files[i] for i in plan.shards[shard]]
     raw_docs: list[Document] = []
+    origins: list[str] = []  # the raw file of each document (a record's source names its line too)
     for planned in files:
         if planned.hash == BAD_NAME:  # a name the pipeline cannot write: reported, not read
             raw_docs.append(rejection(planned.id, planned.path, BAD_NAME))
         else:
             raw_docs.extend(read_source(raw_dir, planned.path, planned.id, read_config))
+        origins.extend([planned.path] * (len(raw_docs) - len(origins)))
     docs = clean_documents(raw_docs, clean_config, progress)
     kept = [d for d in docs if d.status == KEPT]
     fingerprints = fingerprint_texts([d.text for d in kept], dedup_config)
     by_id = {d.id: (i, fp) for i, (d, fp) in enumerate(zip(kept, fingerprints))}
     ends = np.cumsum([len(fp.shingles) for fp in fingerprints], dtype=np.int64).tolist()
     records, report_part, samples = [], io.BytesIO(), {}
-    for doc in docs:
+    for doc, origin in zip(docs, origins):
         block = "".join(_removed_line(_json_string(doc.id), reason, line, score)
                         for reason, line, score in doc.removed).encode("utf-8")
         report_part.write(block)
@@ -81,7 +83,7 @@ def clean_shard(raw_dir: str, plan: Plan, shard: int, read_config: ReadConfig, c
             removed_by[reason] += 1
             report.add_sample(samples, reason, line)
             words_before += len(line.split())
-        record = {"id": doc.id, "source": doc.source, "status": doc.status, "reason": doc.reason,
+        record = {"id": doc.id, "source": doc.source, "file": origin, "status": doc.status, "reason": doc.reason,
                   "text": doc.text, "metadata": doc.metadata, "lines_removed": len(doc.removed),
                   "removed_by": dict(removed_by), "removed_bytes": len(block), "words": words,
                   "words_before": words_before}
@@ -226,9 +228,9 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[Shard],
                 entry = _manifest_record(record, d, plan.run)
                 why = entry["reason"] or ""
                 if why == VANISHED:
-                    vanished.add(record["source"].split("#")[0])
+                    vanished.add(record["file"])
                 if why.startswith(UNREADABLE):
-                    unreadable[record["source"].split("#")[0]] = f"{record['source']} ({why.partition(': ')[2]})"
+                    unreadable[record["file"]] = f"{record['source']} ({why.partition(': ')[2]})"
                 if _unread(record):
                     old = manifest.get(record["id"])
                     if old and old["status"] != REJECTED:
@@ -239,7 +241,7 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[Shard],
                     if not path.exists() or path.read_bytes() != body.encode("utf-8"):
                         # Made durable all at once below, before the manifest refers to it.
                         atomic_write(path, body, durable=False)
-                    kept_by_path.setdefault(record["source"].split("#")[0], []).append(record["id"])
+                    kept_by_path.setdefault(record["file"], []).append(record["id"])
                 else:
                     old = manifest.get(record["id"])
                     if old and old.get("status") == KEPT:

@@ -304,8 +304,10 @@ class Plan:
 # part of the run id, so that a run interrupted before an upgrade that
 # changed the layout is planned afresh rather than resumed from files this
 # version cannot read. 2: the shards hold their part of the removed-lines
-# report. 3: and the kept documents' shingle hashes.
-BATCH_FORMAT = 3
+# report. 3: and the kept documents' shingle hashes. 4: each record names
+# its raw file ("file"; a path may hold "#", which a JSONL record's source
+# also uses).
+BATCH_FORMAT = 4
 
 
 def batch_dir(clean_dir: str | os.PathLike, run: str) -> Path:

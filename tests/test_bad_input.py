@@ -130,6 +130,13 @@ def _luigi_as_another_user(base: Path, *args: str) -> tuple[int, str]:
         os.chdir(base)
         os.dup2(os.open(err, os.O_WRONLY | os.O_CREAT, 0o644), 2)
         sys.stderr = os.fdopen(2, "w", buffering=1)
+        # Luigi sets its logging up once per process: if an earlier test in
+        # this one did, its handlers still write to the stream of then.
+        import logging
+        for logger in (logging.getLogger(), logging.getLogger("luigi-interface"), logging.getLogger("luigi")):
+            for handler in logger.handlers:
+                if type(handler) is logging.StreamHandler:
+                    handler.setStream(sys.stderr)
         try:
             luigi.retcodes.run_with_retcodes(["--module", "tasks", "CleanCorpus", *args,
                                               "--lock-pid-dir", str(base / "pids")])

@@ -207,6 +207,23 @@ def _three_stories() -> tuple[str, str, str]:
     return rowing, choir, cricket
 
 
+def test_a_corrected_file_with_a_hash_sign_in_its_name_replaces_its_article(tmp_path):
+    """Publishing found a record's raw file by cutting its source at the
+    first "#": for "story#live.txt" that was "story", the ledger recorded
+    nothing published for the file, and its corrected version came out as
+    a duplicate of its own old version, its text deleted."""
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    rowing, _, _ = _three_stories()
+    (raw / "story#live.txt").write_text(rowing)
+    assert run_luigi(raw, clean).returncode == 0
+    (raw / "story#live.txt").write_text(rowing.replace("£18,000", "£19,000"))
+    assert run_luigi(raw, clean).returncode == 0
+    [record] = manifest(clean)
+    assert (record["id"], record["status"]) == ("story#live", "kept")
+    assert "£19,000" in (clean / "story#live.txt").read_text()
+
+
 def test_two_documents_of_a_run_with_one_id_stop_the_run(tmp_path):
     """Ids an older version gave out can still meet a new JSONL file's
     records: deciding refuses rather than publish one over the other."""
