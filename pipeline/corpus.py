@@ -37,7 +37,7 @@ import numpy as np
 
 from .config import ConfigError, DedupConfig
 from .dedup import DedupIndex, Fingerprint
-from .document import UNREADABLE
+from .document import DUPLICATE, UNREADABLE
 from .packed_index import DiskIndex, id_hash, open_packed
 from .sources import BAD_NAME, SourceFile, content_hash, iter_sources, split_name
 
@@ -390,6 +390,7 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
         return at < len(given) and given[at] == h
 
     todo: list[PlannedFile] = []
+    replaced: set[str] = set()  # ids whose published article a new version of its file replaces
     ledger = iter(state.ledger)  # sorted by path, as the listing of raw/ is: walked side by side
     entry = next(ledger, None)
     for src in iter_sources(raw_dir):
@@ -421,8 +422,12 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
         doc_id = known["id"] if known else _free_id(src, is_taken)
         taken.add(doc_id)
         todo.append(PlannedFile(src.path, doc_id, digest, src.size, src.mtime_ns))
+        if known and not digest.startswith(UNREADABLE):
+            replaced.update(known.get("kept", []))
     if not todo:
         return None
+    if replaced:
+        todo = _with_copies(raw_dir, clean_dir, state, todo, replaced)
     key = json.dumps([BATCH_FORMAT, config_fingerprint, [(f.path, f.hash) for f in todo]])
     run = hashlib.sha256(key.encode()).hexdigest()[:16]
     return Plan(run, todo, _shards(todo, shard_size))
@@ -432,6 +437,49 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
 # own id may end like one: ``a#2.txt`` beside ``a.jsonl`` would share the id
 # ``a#2`` with the second record, and one of the two would be lost.
 _RECORD_ID_END = re.compile(r"#\d+$")
+
+
+def _with_copies(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, state: State, todo: list[PlannedFile],
+                 replaced: set[str]) -> list[PlannedFile]:
+    """``todo`` and the unchanged raw files of the documents published as
+    copies of a ``replaced`` article, in path order: they are decided again
+    against its new version. A file that changes to another story would
+    otherwise leave its old story's copies pointing at a text that no
+    longer holds it, and the story in no published text."""
+    planned = {f.path for f in todo}
+    files: set[str] = set()
+    path = Path(clean_dir) / MANIFEST
+    if path.exists():
+        for record in read_jsonl(path):
+            if record.get("status") == DUPLICATE and record.get("duplicate_of") in replaced:
+                files.add(_raw_file(record["source"]))
+    files -= planned
+    if not files:
+        return todo
+    extra = []
+    for p, entry in state.ledger.select(files).items():
+        # Only files that published nothing: an article of theirs decided
+        # again would compete with the run's new documents as one of them,
+        # and could lose to a later copy. A copy whose file is gone cannot
+        # be read again.
+        if not entry.get("kept") and os.path.isfile(os.path.join(raw_dir, p)):
+            extra.append(PlannedFile(p, entry["id"], entry["hash"], entry["size"], entry["mtime_ns"]))
+    if extra:
+        log.info("deciding again %d unchanged files that held copies of replaced articles", len(extra))
+    return sorted(todo + extra, key=lambda f: f.path)
+
+
+_RECORD_SOURCE = re.compile(r"^(.*)#\d+$")
+
+
+def _raw_file(source: str) -> str:
+    """The raw file of a manifest record's source: ``feed.jsonl#3`` is line
+    3 of ``feed.jsonl``; any other source is the file itself (a supported
+    file's name ends in its kind, never in ``#<digits>``)."""
+    match = _RECORD_SOURCE.match(source)
+    if match and split_name(match.group(1))[1] == "jsonl":
+        return match.group(1)
+    return source
 
 
 def _free_id(src: SourceFile, is_taken: Callable[[str], bool]) -> str:

@@ -241,6 +241,30 @@ def test_two_documents_of_a_run_with_one_id_stop_the_run(tmp_path):
                DedupConfig())
 
 
+def test_copies_of_an_article_whose_file_changes_are_decided_again(tmp_path):
+    """copy.txt was a duplicate of story.txt; story.txt then holds another
+    story: the copy is the only text of the first story left, so it is
+    published. A correction of the same story leaves a copy a copy."""
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    rowing, choir, cricket = _three_stories()
+    (raw / "story.txt").write_text(rowing)
+    (raw / "z-copy.txt").write_text(rowing.replace("market square", "square"))  # shorter: the original wins
+    (raw / "z-other.txt").write_text(cricket)
+    (raw / "z-other-copy.txt").write_text(cricket.replace("market square", "square"))
+    assert run_luigi(raw, clean).returncode == 0
+    assert by_source(clean)["z-copy.txt"]["duplicate_of"] == "story"
+    (raw / "story.txt").write_text(choir)
+    (raw / "z-other.txt").write_text(cricket.replace("£40,000", "£41,000"))
+    result = run_luigi(raw, clean)
+    assert result.returncode == 0, result.stderr[-2000:]
+    records = by_source(clean)
+    assert records["story.txt"]["status"] == "kept" and "Millbrook" in (clean / "story.txt").read_text()
+    assert records["z-copy.txt"]["status"] == "kept" and "Halbury" in (clean / "z-copy.txt").read_text()
+    assert (records["z-other-copy.txt"]["status"], records["z-other-copy.txt"]["duplicate_of"]) == \
+        ("duplicate", "z-other")
+
+
 def test_changed_raw_file_is_processed_again(tmp_path):
     raw, clean = tmp_path / "raw", tmp_path / "clean"
     raw.mkdir()
