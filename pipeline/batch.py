@@ -22,8 +22,8 @@ from . import report
 from .clean import clean_documents
 from .config import CleanConfig, DedupConfig, ReadConfig
 from .corpus import (MANIFEST, REPORTS, Plan, State, StateError, atomic_write, atomic_writer, dumps_jsonl,
-                     load_index, published_text, read_manifest, segment_path, sync_filesystem, text_path,
-                     write_segment)
+                     load_index, published_text, read_manifest, segment_path, sync_filesystem, text_name,
+                     text_path, write_segment)
 from .dedup import Candidate, Fingerprint, deduplicate, fingerprint_texts
 from .document import DUPLICATE, KEPT, METADATA_FIELDS, REJECTED, UNREADABLE, VANISHED, Document, rejection
 from .sources import BAD_NAME, read_source
@@ -338,7 +338,7 @@ def _manifest_record(record: dict, decision: dict, run: str) -> dict:
         "id": record["id"],
         "source": record["source"],
         "status": status,
-        "path": f"{record['id']}.txt" if status == KEPT else None,
+        "path": text_name(record["id"]) if status == KEPT else None,
         "duplicate_of": decision.get("duplicate_of") if status == DUPLICATE else None,
         "similarity": decision.get("similarity") if status == DUPLICATE else None,
         "reason": record["reason"] if status == REJECTED else (decision.get("how") if status == DUPLICATE else None),

@@ -3,7 +3,8 @@
 Layout (the corpus and its state move together)::
 
     clean/
-      <id>.txt                  kept articles
+      <id>.txt                  kept articles (a name too long for the file system: shortened,
+                                see text_name; the manifest's path says)
       manifest.jsonl            one record per raw document ever seen
       reports/<run>/            summary.json, removed.jsonl, duplicates.jsonl
       .state/
@@ -628,8 +629,25 @@ def read_manifest(clean_dir: str | os.PathLike, only: Collection[str] | None = N
     return {r["id"]: r for r in read_jsonl(path) if only is None or r["id"] in only}
 
 
+NAME_MAX = 255  # bytes in one file name, on the usual Linux file systems
+_SHORT_NAME_BYTES = 200
+
+
+def text_name(doc_id: str) -> str:
+    """The text file of a kept article, relative to the clean folder:
+    ``<id>.txt``; or, where that name would be longer than a file system
+    allows (a raw name near 255 bytes plus a record number or its kept
+    extension), the name's first 200 bytes, ``~`` and a hash of the id. The
+    manifest's ``path`` says which."""
+    folder, sep, name = doc_id.rpartition("/")
+    if len(name.encode("utf-8")) + 4 <= NAME_MAX:
+        return f"{doc_id}.txt"
+    short = name.encode("utf-8")[:_SHORT_NAME_BYTES].decode("utf-8", "ignore")
+    return f"{folder}{sep}{short}~{hashlib.sha256(doc_id.encode('utf-8')).hexdigest()[:16]}.txt"
+
+
 def text_path(clean_dir: str | os.PathLike, doc_id: str) -> Path:
-    return Path(clean_dir) / f"{doc_id}.txt"
+    return Path(clean_dir) / text_name(doc_id)
 
 
 def published_text(clean_dir: str | os.PathLike, doc_id: str) -> str | None:

@@ -67,6 +67,18 @@ def test_no_file_id_reads_as_a_jsonl_records_id(tmp_path):
                    "c#12.html.gz": "c#12.html.gz"}
 
 
+def test_text_names_fit_the_file_system():
+    from pipeline.corpus import NAME_MAX, text_name
+    assert text_name("sub/story") == "sub/story.txt"
+    assert text_name("x" * 251) == "x" * 251 + ".txt"  # 255 bytes: fits
+    for doc_id in ("x" * 249 + "#10", "sub/" + "é" * 126, "y" * 252 + ".html"):
+        name = text_name(doc_id)
+        folder, _, last = name.rpartition("/")
+        assert len(last.encode("utf-8")) <= NAME_MAX and name.endswith(".txt")
+        assert folder == doc_id.rpartition("/")[0] and name == text_name(doc_id)
+    assert text_name("x" * 249 + "#10") != text_name("x" * 249 + "#11")
+
+
 def test_state_roundtrip_and_index_settings_guard(tmp_path):
     state = State(index_key=DedupConfig().index_key(), segments=["r1"])
     state.save(tmp_path)

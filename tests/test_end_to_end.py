@@ -224,6 +224,28 @@ def test_a_corrected_file_with_a_hash_sign_in_its_name_replaces_its_article(tmp_
     assert "£19,000" in (clean / "story#live.txt").read_text()
 
 
+def test_records_of_a_jsonl_file_with_a_long_name_are_published(tmp_path):
+    """A name of 249 bytes + ".jsonl" is allowed; "#10.txt" after it is
+    not (255 bytes a name): publishing failed on every run, nothing was
+    published. Such texts get a shortened name, which the manifest gives."""
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    story = ("The {0} authority said on Monday that work on the {0} bridge would begin in April and take about {1} "
+             "weeks, during which larger vessels would have to wait for high tide at the outer anchorage while crews "
+             "worked through the night on the {0} east section of the wall. Story number {1} about the {0}, which "
+             "officials described at length in a statement.")
+    places = ["harbour", "river", "canal", "port", "dock", "quay", "pier", "marina", "lock", "basin", "estuary"]
+    (raw / ("x" * 249 + ".jsonl")).write_text("".join(json.dumps({"text": story.format(p, n)}) + "\n"
+                                                      for n, p in enumerate(places)))
+    result = run_luigi(raw, clean)
+    assert result.returncode == 0, result.stderr[-2000:]
+    records = manifest(clean)
+    assert len(records) == 11 and {r["status"] for r in records} == {"kept"}
+    for r in records:
+        assert (clean / r["path"]).read_text().startswith("The ")
+    assert run_luigi(raw, clean).returncode == 0
+
+
 def test_two_documents_of_a_run_with_one_id_stop_the_run(tmp_path):
     """Ids an older version gave out can still meet a new JSONL file's
     records: deciding refuses rather than publish one over the other."""
