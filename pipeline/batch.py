@@ -65,7 +65,8 @@ def clean_shard(raw_dir: str, plan: Plan, shard: int, read_config: ReadConfig, c
         if planned.hash == BAD_NAME:  # a name the pipeline cannot write: reported, not read
             raw_docs.append(rejection(planned.id, planned.path, BAD_NAME))
         else:
-            raw_docs.extend(read_source(raw_dir, planned.path, planned.id, read_config))
+            part = tuple(planned.part) if planned.part else None
+            raw_docs.extend(read_source(raw_dir, planned.path, planned.id, read_config, part))
         origins.extend([planned.path] * (len(raw_docs) - len(origins)))
     docs = clean_documents(raw_docs, clean_config, progress)
     kept = [d for d in docs if d.status == KEPT]
@@ -366,7 +367,7 @@ def _clusters(records: list[dict]) -> list[dict]:
 def _summary(plan: Plan, records: list[dict], lines: Counter) -> dict:
     status = Counter(r["status"] for r in records)
     rejected = Counter((r["reason"] or "").split(":")[0] for r in records if r["status"] == REJECTED)
-    return {"run": plan.run, "files": len(plan.files), "documents": len(records),
+    return {"run": plan.run, "files": plan.file_count, "documents": len(records),
             "status": dict(sorted(status.items())), "rejected": dict(sorted(rejected.items())),
             "lines_removed": dict(sorted(lines.items()))}
 

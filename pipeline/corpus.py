@@ -40,7 +40,7 @@ from .config import ConfigError, DedupConfig
 from .dedup import DedupIndex, Fingerprint
 from .document import DUPLICATE, UNREADABLE
 from .packed_index import DiskIndex, id_hash, open_packed
-from .sources import BAD_NAME, SourceFile, content_hash, iter_sources, split_name
+from .sources import BAD_NAME, SourceFile, content_hash, iter_sources, jsonl_ranges, split_name
 
 log = logging.getLogger(__name__)
 
@@ -283,13 +283,21 @@ class PlannedFile:
     hash: str
     size: int
     mtime_ns: int
+    # A part of a large JSONL export ([start, end, first line, lines], see
+    # sources.jsonl_ranges); None: the whole file.
+    part: list[int] | None = None
 
 
 @dataclass
 class Plan:
     run: str
-    files: list[PlannedFile]
+    files: list[PlannedFile]  # a large JSONL export is here once per part
     shards: list[list[int]]  # indices into files
+
+    @property
+    def file_count(self) -> int:
+        """How many raw files the run holds."""
+        return len({f.path for f in self.files})
 
     def to_json(self) -> str:
         return json.dumps({"run": self.run, "files": [f.__dict__ for f in self.files], "shards": self.shards},
@@ -422,7 +430,8 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
             continue  # unchanged, or still unreadable and already reported
         doc_id = known["id"] if known else _free_id(src, is_taken)
         taken.add(doc_id)
-        todo.append(PlannedFile(src.path, doc_id, digest, src.size, src.mtime_ns))
+        todo.extend(PlannedFile(src.path, doc_id, digest, src.size, src.mtime_ns, part)
+                    for part in _parts(raw_dir, src, digest))
         if known and not digest.startswith(UNREADABLE):
             replaced.update(known.get("kept", []))
     if not todo:
@@ -438,6 +447,30 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
 # own id may end like one: ``a#2.txt`` beside ``a.jsonl`` would share the id
 # ``a#2`` with the second record, and one of the two would be lost.
 _RECORD_ID_END = re.compile(r"#\d+$")
+
+
+# A JSONL export of more than JSONL_SPLIT_BYTES is planned in parts cut at
+# line ends, of at most JSONL_PART_LINES articles and about JSONL_PART_BYTES:
+# a shard holds parts, not the whole export (which may be gigabytes), the
+# parts of one export are cleaned in parallel, and shards are cut by
+# articles as they are for files (``_shards``).
+JSONL_SPLIT_BYTES = 256 * 1024
+JSONL_PART_LINES = 250
+JSONL_PART_BYTES = 8 * 1024 * 1024
+
+
+def _parts(raw_dir: str | os.PathLike, src: SourceFile, digest: str) -> list[list[int] | None]:
+    """The parts ``src`` is planned in: [None] (the whole file) unless it is
+    a large, readable, uncompressed JSONL export (a gzip stream cannot be
+    entered in the middle)."""
+    _, kind, gz = split_name(src.path)
+    if kind != "jsonl" or gz or src.size <= JSONL_SPLIT_BYTES or digest.startswith(UNREADABLE):
+        return [None]
+    try:
+        parts = jsonl_ranges(os.path.join(raw_dir, src.path), JSONL_PART_BYTES, JSONL_PART_LINES)
+    except OSError:
+        return [None]  # read whole, and its error recorded, by the shard
+    return [list(part) for part in parts] if len(parts) > 1 else [None]
 
 
 def _with_copies(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, state: State, todo: list[PlannedFile],
@@ -523,11 +556,27 @@ DEFAULT_FILE_COST_BYTES = 2 * 1024
 def file_cost(f: PlannedFile) -> int:
     """The estimated cost of cleaning ``f``, in bytes (see FILE_COST_BYTES)."""
     _, kind, _ = split_name(f.path)
-    return f.size + FILE_COST_BYTES.get(kind or "", DEFAULT_FILE_COST_BYTES)
+    return _bytes(f) + FILE_COST_BYTES.get(kind or "", DEFAULT_FILE_COST_BYTES)
+
+
+def _bytes(f: PlannedFile) -> int:
+    """The bytes ``f`` stands for: its part of the file, or the file."""
+    if f.part is None:
+        return f.size
+    start, end = f.part[:2]
+    return (end if end >= 0 else f.size) - start
+
+
+def _documents(f: PlannedFile) -> int:
+    """How many documents ``f`` counts for when shards are cut: a part of
+    a JSONL export its lines, any other file one (a small export's records
+    are not counted: reading it would cost planning a second pass)."""
+    return f.part[3] if f.part is not None else 1
 
 
 def _shards(files: list[PlannedFile], shard_size: int, shard_bytes: int = 256 * 1024 * 1024) -> list[list[int]]:
-    """Consecutive files in shards of at most ``shard_size`` files and about
+    """Consecutive files in shards of at most ``shard_size`` files (a part
+    of a JSONL export counts as its lines, ``_documents``) and about
     ``shard_bytes`` of raw data, about even in estimated cost (``file_cost``:
     size, plus a fixed cost per file that for HTML outweighs the size),
     at least ``MIN_SHARDS`` of them for runs of ``MIN_SHARDS *
@@ -535,20 +584,22 @@ def _shards(files: list[PlannedFile], shard_size: int, shard_bytes: int = 256 * 
     ``SHARD_COST_BYTES`` of estimated cost."""
     if not files:
         return [[]]
-    total = sum(f.size for f in files)
+    total = sum(map(_bytes, files))
     costs = [file_cost(f) for f in files]
-    count = max(-(-len(files) // max(1, shard_size)), -(-total // shard_bytes),
-                min(MIN_SHARDS, len(files) // MIN_SHARD_FILES), -(-sum(costs) // SHARD_COST_BYTES), 1)
+    docs = [_documents(f) for f in files]
+    count = max(-(-sum(docs) // max(1, shard_size)), -(-total // shard_bytes),
+                min(MIN_SHARDS, sum(docs) // MIN_SHARD_FILES), -(-sum(costs) // SHARD_COST_BYTES), 1)
     target = sum(costs) / count
     shards: list[list[int]] = [[]]
-    size = cost = 0
+    size = cost = held = 0
     for i, f in enumerate(files):
-        if shards[-1] and (len(shards[-1]) >= shard_size or cost >= target or size + f.size > shard_bytes):
+        if shards[-1] and (held + docs[i] > shard_size or cost >= target or size + _bytes(f) > shard_bytes):
             shards.append([])
-            size = cost = 0
+            size = cost = held = 0
         shards[-1].append(i)
-        size += f.size
+        size += _bytes(f)
         cost += costs[i]
+        held += docs[i]
     return shards
 
 

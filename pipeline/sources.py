@@ -142,16 +142,41 @@ def content_hash(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
+def jsonl_ranges(path: str | os.PathLike, part_bytes: int, part_lines: int) -> list[tuple[int, int, int, int]]:
+    """A JSONL export cut at line ends into parts of at most ``part_lines``
+    lines and about ``part_bytes``: (start offset, end offset or -1 for the
+    file's end, number of the part's first line, its lines). A large export
+    is then cleaned in several shards, in parallel, each holding a part in
+    memory rather than the whole file."""
+    out: list[tuple[int, int, int, int]] = []
+    start, first, lines, pos = 0, 1, 0, 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            at = 0
+            while (nl := chunk.find(b"\n", at)) >= 0:
+                lines += 1
+                at = nl + 1
+                if lines >= part_lines or pos + at - start >= part_bytes:
+                    out.append((start, pos + at, first, lines))
+                    start, first, lines = pos + at, first + lines, 0
+            tail = at < len(chunk)  # a line goes on past the chunk, or the file ends without a newline
+            pos += len(chunk)
+    if pos > start:
+        out.append((start, -1, first, lines + tail))
+    return out
+
+
 def read_source(raw_dir: str | os.PathLike, rel: str, base_id: str,
-                config: ReadConfig = ReadConfig()) -> Iterator[Document]:
-    """Documents of one raw file; ``base_id`` is the id the plan gave it."""
+                config: ReadConfig = ReadConfig(), part: tuple[int, ...] | None = None) -> Iterator[Document]:
+    """Documents of one raw file; ``base_id`` is the id the plan gave it.
+    ``part``: only that part of a JSONL export (``jsonl_ranges``)."""
     _, kind, gz = split_name(rel)
     full = Path(raw_dir) / rel
     if kind is None:
         yield rejection(base_id, rel, "unsupported_format")
         return
     if kind == "jsonl":
-        yield from _read_jsonl(full, rel, base_id, gz, config)
+        yield from _read_jsonl(full, rel, base_id, gz, config, part)
         return
     try:
         data = _read_bounded(full, gz, config.max_doc_bytes)
@@ -187,14 +212,23 @@ def _read_bounded(full: Path, gz: bool, limit: int) -> bytes:
     return data
 
 
-def _read_jsonl(full: Path, rel: str, base_id: str, gz: bool, config: ReadConfig) -> Iterator[Document]:
+def _read_jsonl(full: Path, rel: str, base_id: str, gz: bool, config: ReadConfig,
+                part: tuple[int, ...] | None = None) -> Iterator[Document]:
     total = 0
+    start, end, first = part[:3] if part else (0, -1, 1)
+    # A failure to read a part is the part's, under its first line's id.
+    failed_id, failed_source = (f"{base_id}#{first}", f"{rel}#{first}") if part else (base_id, rel)
     try:
         with (gzip.open(full, "rb") if gz else open(full, "rb")) as fh:
-            for number, line in enumerate(_bounded_lines(fh, config.max_doc_bytes), start=1):
+            fh.seek(start)
+            lines = _bounded_lines(fh, config.max_doc_bytes, end - start if end >= 0 else None)
+            for number, line in enumerate(lines, start=first):
                 total += len(line)
                 if total > config.max_jsonl_bytes:
-                    yield rejection(f"{base_id}#{number}", f"{rel}#{number}", "too_large")
+                    # (a gzipped export, which cannot be cut into parts)
+                    yield rejection(f"{base_id}#{number}", f"{rel}#{number}",
+                                    f"too_large: the export passes {config.max_jsonl_bytes} bytes here; the lines "
+                                    "from this one on were not read (split the file or leave it uncompressed)")
                     return
                 if line is _TOO_LONG:
                     yield rejection(f"{base_id}#{number}", f"{rel}#{number}", "too_large")
@@ -203,11 +237,11 @@ def _read_jsonl(full: Path, rel: str, base_id: str, gz: bool, config: ReadConfig
                     continue
                 yield _jsonl_record(line, f"{base_id}#{number}", f"{rel}#{number}")
     except FileNotFoundError:
-        yield rejection(base_id, rel, VANISHED)
+        yield rejection(failed_id, failed_source, VANISHED)
     except (gzip.BadGzipFile, EOFError, zlib.error):
-        yield rejection(base_id, rel, "bad_gzip")
+        yield rejection(failed_id, failed_source, "bad_gzip")
     except OSError as exc:
-        yield rejection(base_id, rel, f"{UNREADABLE}: {exc.strerror or exc}")
+        yield rejection(failed_id, failed_source, f"{UNREADABLE}: {exc.strerror or exc}")
 
 
 class _TooLong(bytes):
@@ -217,10 +251,14 @@ class _TooLong(bytes):
 _TOO_LONG = _TooLong()
 
 
-def _bounded_lines(fh, limit: int) -> Iterator[bytes]:
-    """Lines of a binary stream; a line longer than ``limit`` is skipped
-    without being held in memory and reported as ``_TOO_LONG``."""
+def _bounded_lines(fh, limit: int, length: int | None = None) -> Iterator[bytes]:
+    """Lines of a binary stream (its next ``length`` bytes, if given); a
+    line longer than ``limit`` is skipped without being held in memory and
+    reported as ``_TOO_LONG``."""
+    stop = None if length is None else fh.tell() + length
     while True:
+        if stop is not None and fh.tell() >= stop:
+            return
         line = fh.readline(limit + 1)
         if not line:
             return

@@ -226,7 +226,7 @@ class CleanCorpus(CorpusParams, luigi.WrapperTask):
                 if not path.exists():
                     atomic_write(path, plan.to_json())
                 log.info("CleanCorpus: run %s, %d new or changed files in %d shards",
-                         plan.run, len(plan.files), len(plan.shards))
+                         plan.run, plan.file_count, len(plan.shards))
                 if self.dedup_redis:
                     from pipeline import shared_index
                     shared_index.check_reachable(self.dedup_redis)  # before the shards' work, not after it

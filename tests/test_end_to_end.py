@@ -246,6 +246,45 @@ def test_records_of_a_jsonl_file_with_a_long_name_are_published(tmp_path):
     assert run_luigi(raw, clean).returncode == 0
 
 
+def test_a_large_jsonl_export_is_cleaned_in_parts_with_the_same_result(tmp_path, monkeypatch):
+    """An export over JSONL_PART_BYTES is planned in parts cut at line ends,
+    cleaned in separate shards (in parallel, each holding one part): the
+    published folder is the one the whole file gives, record for record."""
+    from pipeline import corpus
+    from pipeline.batch import clean_shard, decide, publish
+    from pipeline.config import CleanConfig, DedupConfig, ReadConfig, fingerprint
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    rowing, choir, cricket = _three_stories()
+    lines = []
+    for n in range(12):  # distinct stories, copies, blank lines, a bad line
+        lines.append(json.dumps({"text": (rowing, choir, cricket)[n % 3].replace("£", f"{n} x £")}))
+        if n % 5 == 0:
+            lines += ["", "{not json"]
+    (raw / "feed.jsonl").write_text("\n".join(lines))  # (no final newline)
+
+    def publish_all(clean):
+        plan = corpus.plan_batch(raw, clean, fingerprint(CleanConfig()), 2)
+        shards = [clean_shard(str(raw), plan, i, ReadConfig(), CleanConfig(), DedupConfig())
+                  for i in range(len(plan.shards))]
+        publish(str(clean), plan, shards, decide(str(clean), plan, shards, DedupConfig()), DedupConfig())
+        return plan
+
+    whole = publish_all(tmp_path / "whole")
+    assert [f.part for f in whole.files] == [None]
+    monkeypatch.setattr(corpus, "JSONL_SPLIT_BYTES", 1000)
+    monkeypatch.setattr(corpus, "JSONL_PART_LINES", 4)
+    parted = publish_all(tmp_path / "parted")
+    assert len(parted.files) > 3 and len(parted.shards) > 1
+    def strip(record):
+        return {k: v for k, v in record.items() if k != "run"}
+    assert [strip(r) for r in manifest(tmp_path / "parted")] == [strip(r) for r in manifest(tmp_path / "whole")]
+    for r in manifest(tmp_path / "whole"):
+        if r["path"]:
+            assert (tmp_path / "parted" / r["path"]).read_text() == (tmp_path / "whole" / r["path"]).read_text()
+    assert {r["status"] for r in manifest(tmp_path / "whole")} == {"kept", "duplicate", "rejected"}
+
+
 def test_two_documents_of_a_run_with_one_id_stop_the_run(tmp_path):
     """Ids an older version gave out can still meet a new JSONL file's
     records: deciding refuses rather than publish one over the other."""

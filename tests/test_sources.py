@@ -147,3 +147,21 @@ def test_discover_skips_a_named_pipe_with_a_warning(tmp_path, caplog):
     with caplog.at_level("WARNING"):
         assert [s.path for s in discover(tmp_path)] == ["story.txt"]
     assert "feed.txt: not a regular file" in caplog.text
+
+
+def test_a_jsonl_export_read_in_parts_gives_its_records_once_each(tmp_path):
+    """Parts cut anywhere (every line, mid-way through long lines, never)
+    read back the records the whole file gives, with their line numbers,
+    blank lines and a last line without a newline included."""
+    from pipeline.sources import jsonl_ranges, read_source
+    records = [json.dumps({"text": f"record {i} " + "word " * (i % 50)}) for i in range(1, 401)]
+    for body in ("\n".join(records[:100]) + "\n\n\n" + "\n".join(records[100:]), "\n".join(records) + "\n"):
+        (tmp_path / "f.jsonl").write_text(body)
+        whole = [(d.id, d.source, d.text) for d in read_source(tmp_path, "f.jsonl", "f")]
+        assert len(whole) == 400
+        for part_bytes, part_lines in ((1, 10**9), (100, 10**9), (10**9, 1), (10**9, 7), (5000, 33), (10**9, 10**9)):
+            parts = jsonl_ranges(tmp_path / "f.jsonl", part_bytes, part_lines)
+            got = [(d.id, d.source, d.text) for p in parts for d in read_source(tmp_path, "f.jsonl", "f", part=p)]
+            assert got == whole, (part_bytes, part_lines)
+            assert sum(p[3] for p in parts) == body.count("\n") + (not body.endswith("\n"))
+            assert all(p[3] <= part_lines for p in parts)
