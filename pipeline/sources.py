@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import xxhash
 
 from .config import ReadConfig
@@ -152,14 +153,22 @@ def jsonl_ranges(path: str | os.PathLike, part_bytes: int, part_lines: int) -> l
     start, first, lines, pos = 0, 1, 0, 0
     with open(path, "rb") as fh:
         while chunk := fh.read(1 << 20):
-            at = 0
-            while (nl := chunk.find(b"\n", at)) >= 0:
-                lines += 1
-                at = nl + 1
-                if lines >= part_lines or pos + at - start >= part_bytes:
-                    out.append((start, pos + at, first, lines))
-                    start, first, lines = pos + at, first + lines, 0
-            tail = at < len(chunk)  # a line goes on past the chunk, or the file ends without a newline
+            # The offsets just past each line end of the chunk, found at once
+            # (a Python step per line cost 2.5 s a GB), then one step per cut.
+            ends = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10) + (pos + 1)
+            i = 0
+            while i < len(ends):
+                by_lines = i + part_lines - lines - 1  # the line end that makes part_lines
+                by_bytes = int(np.searchsorted(ends, start + part_bytes, side="left", sorter=None))
+                cut = min(by_lines, max(by_bytes, i))
+                if cut >= len(ends):
+                    lines += len(ends) - i
+                    break
+                end = int(ends[cut])
+                out.append((start, end, first, lines + cut - i + 1))
+                first += lines + cut - i + 1
+                start, lines, i = end, 0, cut + 1
+            tail = not chunk.endswith(b"\n")  # a line goes on past the chunk, or the file ends without a newline
             pos += len(chunk)
     if pos > start:
         out.append((start, -1, first, lines + tail))
