@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -270,13 +271,22 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[Shard],
     sync_filesystem(clean)
     # The manifest is rewritten as a stream: earlier records in their order,
     # less those the run replaces, then the run's.
+    # Records of a file the run read again that its new version no longer
+    # gives are dropped too (a rejection of the whole file that can now be
+    # read, a bad line the export no longer has), except articles: those stay
+    # published (see decide).
     replaced = {entry["id"] for entry in new_records}
+    reread = {f.id for f in plan.files if f.path not in vanished and f.path not in unreadable}
     with atomic_writer(clean / MANIFEST) as fh:
         if (clean / MANIFEST).exists():
             with open(clean / MANIFEST, "rb") as old_fh:
                 for line in old_fh:
-                    if line.strip() and json.loads(line)["id"] not in replaced:
-                        fh.write(line if line.endswith(b"\n") else line + b"\n")
+                    if not line.strip():
+                        continue
+                    old = json.loads(line)
+                    if old["id"] in replaced or (old["status"] != KEPT and _file_id(old["id"]) in reread):
+                        continue
+                    fh.write(line if line.endswith(b"\n") else line + b"\n")
         for entry in new_records:
             fh.write(dumps_jsonl([entry]).encode("utf-8"))
 
@@ -303,6 +313,16 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[Shard],
         {"run": plan.run, "documents": summary["documents"], "kept": summary["status"].get(KEPT, 0)}]
     state.save(clean, ledger_updates=updates, name=plan.run)
     return summary
+
+
+_RECORD_ID = re.compile(r"(.+)#\d+")
+
+
+def _file_id(doc_id: str) -> str:
+    """The id of the raw file a document's id belongs to: a JSONL record's
+    is its file's id and ``#<line>``; no file's own id ends that way."""
+    m = _RECORD_ID.fullmatch(doc_id)
+    return m.group(1) if m else doc_id
 
 
 def _unread(record: dict) -> bool:

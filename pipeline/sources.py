@@ -223,7 +223,7 @@ def _read_bounded(full: Path, gz: bool, limit: int) -> bytes:
 
 def _read_jsonl(full: Path, rel: str, base_id: str, gz: bool, config: ReadConfig,
                 part: tuple[int, ...] | None = None) -> Iterator[Document]:
-    total = 0
+    total, given = 0, 0
     start, end, first = part[:3] if part else (0, -1, 1)
     # A failure to read a part is the part's, under its first line's id.
     failed_id, failed_source = (f"{base_id}#{first}", f"{rel}#{first}") if part else (base_id, rel)
@@ -240,11 +240,17 @@ def _read_jsonl(full: Path, rel: str, base_id: str, gz: bool, config: ReadConfig
                                     "from this one on were not read (split the file or leave it uncompressed)")
                     return
                 if line is _TOO_LONG:
+                    given += 1
                     yield rejection(f"{base_id}#{number}", f"{rel}#{number}", "too_large")
                     continue
                 if not line.strip():
                     continue
+                given += 1
                 yield _jsonl_record(line, f"{base_id}#{number}", f"{rel}#{number}")
+        if not given and part is None:
+            # An export with no records is still accounted for: one record
+            # of the file (a part with none is one of several; the file has some).
+            yield rejection(base_id, rel, "empty: no records in the export")
     except FileNotFoundError:
         yield rejection(failed_id, failed_source, VANISHED)
     except (gzip.BadGzipFile, EOFError, zlib.error):

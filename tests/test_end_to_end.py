@@ -196,6 +196,31 @@ def test_a_shorter_jsonl_export_retracts_nothing(tmp_path):
     assert not (clean / "feed#3.txt").exists()
 
 
+def test_records_a_jsonl_exports_new_version_no_longer_gives_leave_the_manifest(tmp_path):
+    """A gzipped export that could not be unpacked is one rejection of the
+    file; once it can be read, its records replace that rejection. A bad
+    line the export no longer has leaves the manifest too; an article of a
+    line it no longer has stays (see the test above)."""
+    import gzip
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    rowing, choir, cricket = _three_stories()
+    (raw / "feed.jsonl.gz").write_bytes(b"\x1f\x8b\x08\x00 cut short")
+    (raw / "later.jsonl").write_text("")
+    assert run_luigi(raw, clean).returncode == 0
+    assert {r["id"]: r["reason"].split(":")[0] for r in manifest(clean)} == {"feed": "bad_gzip", "later": "empty"}
+    with gzip.open(raw / "feed.jsonl.gz", "wt") as fh:
+        fh.write("\n".join(json.dumps({"text": t}) for t in (rowing, choir)) + "\n")
+    (raw / "later.jsonl").write_text(json.dumps({"text": cricket}) + "\n{broken\n")
+    assert run_luigi(raw, clean).returncode == 0
+    assert {r["id"]: r["status"] for r in manifest(clean)} == {
+        "feed#1": "kept", "feed#2": "kept", "later#1": "kept", "later#2": "rejected"}
+    (raw / "later.jsonl").write_text(json.dumps({"text": cricket.replace("£40,000", "£41,000")}) + "\n")
+    assert run_luigi(raw, clean).returncode == 0
+    assert {r["id"]: r["status"] for r in manifest(clean)} == {"feed#1": "kept", "feed#2": "kept", "later#1": "kept"}
+    assert "£41,000" in (clean / "later#1.txt").read_text()
+
+
 def _three_stories() -> tuple[str, str, str]:
     rowing = ARTICLE.format(town="Halbury", n=18)
     choir = (ARTICLE.format(town="Millbrook", n=7).replace("rowing club", "choir").replace("boathouse roof", "organ")

@@ -105,6 +105,18 @@ def test_jsonl_records_and_their_errors(tmp_path):
     assert [d.reason.split(":")[0] for d in bad] == ["bad_json", "bad_record", "bad_record", "bad_record"]
 
 
+def test_a_jsonl_export_without_records_is_one_rejection(tmp_path):
+    (tmp_path / "none.jsonl").write_text("")
+    (tmp_path / "blank.jsonl").write_text("\n  \n\n")
+    for name, base in (("none.jsonl", "none"), ("blank.jsonl", "blank")):
+        [doc] = read_source(tmp_path, name, base)
+        assert (doc.id, doc.source, doc.rejected) == (base, name, True)
+        assert doc.reason.startswith("empty")
+    # One record is enough: no file-level rejection beside it.
+    (tmp_path / "one.jsonl").write_text("\n" + json.dumps({"text": "x"}) + "\n\n")
+    assert [d.id for d in read_source(tmp_path, "one.jsonl", "one")] == ["one#2"]
+
+
 def test_undecodable_and_binary_files_are_rejections(tmp_path):
     (tmp_path / "scan.html").write_bytes(b"%PDF-1.4 binary")
     [doc] = read_source(tmp_path, "scan.html", "scan")
