@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -23,8 +24,8 @@ from . import report
 from .clean import clean_documents
 from .config import CleanConfig, DedupConfig, ReadConfig
 from .corpus import (MANIFEST, REPORTS, Plan, State, StateError, atomic_write, atomic_writer, dumps_jsonl,
-                     load_index, published_text, read_manifest, segment_path, sync_filesystem, text_name,
-                     text_path, write_segment)
+                     legacy_text_path, load_index, published_text, read_manifest, segment_path, sync_filesystem,
+                     text_name, text_path, write_segment)
 from .dedup import Candidate, Fingerprint, deduplicate, fingerprint_texts
 from .document import DUPLICATE, KEPT, METADATA_FIELDS, REJECTED, UNREADABLE, VANISHED, Document, rejection
 from .sources import BAD_NAME, read_source
@@ -209,6 +210,7 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[Shard],
     manifest = read_manifest(clean, only=decided.keys())  # the run's earlier records: memory of the batch
     new_records, kept_by_path, lengths = [], {}, []
     vanished: set[str] = set()  # left out of the ledger: seen again if they come back
+    legacy: list[Path] = []  # texts of the run's documents under names earlier versions gave
     unreadable: dict[str, str] = {}  # raw file -> "path (why)"
     reports = clean / REPORTS / plan.run
     line_reasons: Counter = Counter()
@@ -237,6 +239,9 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[Shard],
                     old = manifest.get(record["id"])
                     if old and old["status"] != REJECTED:
                         continue  # no new version could be read: the published one stays
+                old_name = legacy_text_path(clean, record["id"])
+                if old_name is not None:
+                    legacy.append(old_name)
                 if entry["status"] == KEPT:
                     body = record["text"] + "\n"
                     path = text_path(clean, record["id"])
@@ -289,6 +294,12 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[Shard],
                     fh.write(line if line.endswith(b"\n") else line + b"\n")
         for entry in new_records:
             fh.write(dumps_jsonl([entry]).encode("utf-8"))
+    for old_name in legacy:  # once the manifest no longer names them, with the folders that held only them
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            old_name.unlink()
+        with contextlib.suppress(OSError):
+            for folder in old_name.relative_to(clean).parents[:-1]:
+                (clean / folder).rmdir()  # fails, and stops, at the first that is not empty
 
     known = state.ledger.select(f.path for f in plan.files)
     updates = {}

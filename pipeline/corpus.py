@@ -28,6 +28,7 @@ import json
 import logging
 import os
 import re
+import re
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -684,25 +685,50 @@ NAME_MAX = 255  # bytes in one file name, on the usual Linux file systems
 _SHORT_NAME_BYTES = 200
 
 
+_TEXT_LIKE_FOLDER = re.compile(r"\.txt~*$")
+
+
 def text_name(doc_id: str) -> str:
     """The text file of a kept article, relative to the clean folder:
     ``<id>.txt``; or, where that name would be longer than a file system
     allows (a raw name near 255 bytes plus a record number or its kept
-    extension), the name's first 200 bytes, ``~`` and a hash of the id. The
-    manifest's ``path`` says which."""
-    folder, sep, name = doc_id.rpartition("/")
+    extension), the name's first 200 bytes, ``~`` and a hash of the id. A
+    folder of the id whose name ends like a text (``a.txt/``, ``a.txt~/``)
+    gets one more ``~``: the folder of ``a.txt/b`` never meets the text of
+    ``a`` (``a.txt``), and no two folders meet. The manifest's ``path``
+    says which."""
+    folder, sep, _ = doc_id.rpartition("/")
+    if ".txt" in folder:
+        folder = "/".join(part + "~" if _TEXT_LIKE_FOLDER.search(part) else part for part in folder.split("/"))
+    return folder + sep + _file_name(doc_id)
+
+
+def _file_name(doc_id: str) -> str:
+    name = doc_id.rpartition("/")[2]
     if len(name.encode("utf-8")) + 4 <= NAME_MAX:
-        return f"{doc_id}.txt"
+        return f"{name}.txt"
     short = name.encode("utf-8")[:_SHORT_NAME_BYTES].decode("utf-8", "ignore")
-    return f"{folder}{sep}{short}~{hashlib.sha256(doc_id.encode('utf-8')).hexdigest()[:16]}.txt"
+    return f"{short}~{hashlib.sha256(doc_id.encode('utf-8')).hexdigest()[:16]}.txt"
 
 
 def text_path(clean_dir: str | os.PathLike, doc_id: str) -> Path:
     return Path(clean_dir) / text_name(doc_id)
 
 
-def published_text(clean_dir: str | os.PathLike, doc_id: str) -> str | None:
-    try:
-        return text_path(clean_dir, doc_id).read_text(encoding="utf-8")
-    except (FileNotFoundError, NotADirectoryError):
+def legacy_text_path(clean_dir: str | os.PathLike, doc_id: str) -> Path | None:
+    """Where versions before folder names were escaped put the text, where
+    that differs: an article published then is still read, and removed
+    (with the folders it leaves empty) once its document is decided again."""
+    folder, sep, _ = doc_id.rpartition("/")
+    if not _TEXT_LIKE_FOLDER.search(folder) and not re.search(r"\.txt~*/", folder):
         return None
+    return Path(clean_dir) / (folder + sep + _file_name(doc_id))
+
+
+def published_text(clean_dir: str | os.PathLike, doc_id: str) -> str | None:
+    for path in (text_path(clean_dir, doc_id), legacy_text_path(clean_dir, doc_id)):
+        try:
+            return path.read_text(encoding="utf-8") if path else None
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            pass
+    return None

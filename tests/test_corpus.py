@@ -1,3 +1,4 @@
+from pathlib import Path
 import os
 
 import pytest
@@ -77,6 +78,16 @@ def test_text_names_fit_the_file_system():
         assert len(last.encode("utf-8")) <= NAME_MAX and name.endswith(".txt")
         assert folder == doc_id.rpartition("/")[0] and name == text_name(doc_id)
     assert text_name("x" * 249 + "#10") != text_name("x" * 249 + "#11")
+
+
+def test_no_text_name_is_a_folder_of_another_text():
+    from pipeline.corpus import text_name
+    ids = ["a", "a.txt/b", "a.txt~/b", "a.txt~~/b", "x/a.txt/b.txt/c", "a.txt", "notes.txt.bak/d"]
+    names = [text_name(i) for i in ids]
+    assert names[:3] == ["a.txt", "a.txt~/b.txt", "a.txt~~/b.txt"]
+    assert names[4] == "x/a.txt~/b.txt~/c.txt" and names[6] == "notes.txt.bak/d.txt"
+    folders = {f for n in names for f in (str(p) for p in Path(n).parents) if f != "."}
+    assert len(set(names)) == len(names) and not folders & set(names)
 
 
 def test_state_roundtrip_and_index_settings_guard(tmp_path):

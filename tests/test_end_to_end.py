@@ -221,6 +221,42 @@ def test_records_a_jsonl_exports_new_version_no_longer_gives_leave_the_manifest(
     assert "£41,000" in (clean / "later#1.txt").read_text()
 
 
+def test_a_raw_folder_named_like_a_text_beside_its_namesake(tmp_path):
+    """``a.html`` and the folder ``a.txt/``: the text ``clean/a.txt`` and the
+    folder ``clean/a.txt/`` were one name, publishing failed on every run.
+    A text an earlier version published under ``a.txt/`` is still read for
+    deduplication and goes, with the folder, when its file changes."""
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    (raw / "a.txt").mkdir(parents=True)
+    rowing, choir, cricket = _three_stories()
+    page = f"<html><body><article><p>{choir}</p></article></body></html>"
+    (raw / "a.txt" / "b.txt").write_text(rowing)
+    (raw / "a.html").write_text(page)
+    assert run_luigi(raw, tmp_path / "fresh").returncode == 0
+    records = by_source(tmp_path / "fresh")
+    assert {s: (r["status"], r["path"]) for s, r in records.items()} == {
+        "a.html": ("kept", "a.txt"), "a.txt/b.txt": ("kept", "a.txt~/b.txt")}
+    assert "Millbrook" in (tmp_path / "fresh" / "a.txt").read_text()
+    assert "Halbury" in (tmp_path / "fresh" / "a.txt~" / "b.txt").read_text()
+    # A corpus as an earlier version left it: the text under a.txt/.
+    (raw / "a.html").unlink()
+    assert run_luigi(raw, clean).returncode == 0
+    (clean / "a.txt~").rename(clean / "a.txt")
+    [record] = manifest(clean)
+    (clean / "manifest.jsonl").write_text(json.dumps(dict(record, path="a.txt/b.txt")) + "\n")
+    (raw / "near.txt").write_text(rowing.replace("£18,000", "£18,500"))  # a near copy: checked on the text
+    assert run_luigi(raw, clean).returncode == 0
+    assert by_source(clean)["near.txt"]["duplicate_of"] == "a.txt/b"
+    (raw / "a.txt" / "b.txt").write_text(cricket)
+    assert run_luigi(raw, clean).returncode == 0
+    assert by_source(clean)["a.txt/b.txt"]["path"] == "a.txt~/b.txt" and not (clean / "a.txt").exists()
+    assert "Elsworth" in (clean / "a.txt~" / "b.txt").read_text()
+    (raw / "a.html").write_text(page)
+    result = run_luigi(raw, clean)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert by_source(clean)["a.html"]["path"] == "a.txt" and (clean / "a.txt").is_file()
+
+
 def _three_stories() -> tuple[str, str, str]:
     rowing = ARTICLE.format(town="Halbury", n=18)
     choir = (ARTICLE.format(town="Millbrook", n=7).replace("rowing club", "choir").replace("boathouse roof", "organ")
