@@ -19,9 +19,10 @@ import time
 
 import luigi
 import luigi.format
+import luigi.interface
 
 from pipeline import batch, dedup, extract
-from pipeline.config import CleanConfig, DedupConfig, ReadConfig, fingerprint
+from pipeline.config import CleanConfig, ConfigError, DedupConfig, ReadConfig, fingerprint
 from pipeline.corpus import (STATE, Plan, State, atomic_write, batch_dir, dumps_jsonl, plan_batch,
                              record_raw_folder, remove_stale_temporaries, state_lock)
 from pipeline.sources import split_name
@@ -213,6 +214,9 @@ class CleanCorpus(CorpusParams, luigi.WrapperTask):
 
     def requires(self):
         if not hasattr(self, "_planned_tasks"):
+            if luigi.interface.core().workers < 1:
+                # Luigi would schedule the run, run nothing and exit 0.
+                raise ConfigError(f"--workers {luigi.interface.core().workers} runs nothing: give 1 or more")
             read_config, clean_config, dedup_config = self.configs()
             plan = plan_batch(self.raw_dir, self.clean_dir, fingerprint(read_config, clean_config, dedup_config),
                               self.shard_size)

@@ -413,6 +413,7 @@ def test_bad_parameter_fails_with_non_zero_exit(sample_raw, tmp_path):
             (("--max-passes", "0"), 35, "max_passes must be >= 1"),
             (("--shard-size", "0"), 35, "shard_size must be >= 1, not 0"),
             (("--html-bias", "precise"), 35, "html_bias must be balanced, precision or recall, not 'precise'"),
+            (("--workers", "0"), 35, "--workers 0 runs nothing: give 1 or more"),  # Luigi's: ran nothing, exit 0
             # A value Luigi cannot read as its type stops the command in
             # Luigi's own parsing (its code for an uncaught exception).
             (("--min-words", "2O"), 40, "a parameter's value cannot be read: invalid literal for int() with base 10: "
