@@ -1,6 +1,8 @@
 """HTML pages to article text and metadata with trafilatura."""
 from __future__ import annotations
 
+import re
+
 import trafilatura
 
 from .config import CleanConfig
@@ -11,13 +13,20 @@ from .config import CleanConfig
 _COMMON = dict(include_comments=False, include_tables=True, include_images=False,
                include_links=False, include_formatting=False, deduplicate=False,
                with_metadata=True, output_format="python")
+# A document with none of these tags is a fragment (a JSONL export's body
+# HTML, "<p>...</p><p>...</p>"): trafilatura found no article in a fragment
+# whose top element is one paragraph or one <div>, nor in text without tags.
+_PAGE_TAG = re.compile(r"<(?:html|head|body)[\s>/]", re.IGNORECASE)
 
 
 def extract_html(html: str, config: CleanConfig = CleanConfig()) -> tuple[str, dict]:
     """Main text (paragraphs on their own lines) and metadata of one page.
 
-    Returns ``("", {...})`` when trafilatura finds no main content.
+    Returns ``("", {...})`` when trafilatura finds no main content. A
+    fragment (no ``<html>``, ``<head>`` or ``<body>``) is read as a page's body.
     """
+    if not _PAGE_TAG.search(html):
+        html = f"<html><body>{html}</body></html>"
     result = trafilatura.bare_extraction(
         html,
         favor_precision=config.html_bias == "precision",
