@@ -3,7 +3,8 @@
 Supported: ``*.txt`` (scraped text), ``*.html``/``*.htm``, either gzipped
 (``.gz``), and ``*.jsonl`` exports (one article per line with ``text`` or
 ``html``, optional ``id``, ``url``, ``title``, ``date``, ``author``), also
-gzipped. Hidden files and folders (names starting with ``.``) are skipped;
+gzipped. A file is decompressed when its bytes are gzip, whatever its name
+says. Hidden files and folders (names starting with ``.``) are skipped;
 every other file yields at least one document, a rejection if need be.
 """
 from __future__ import annotations
@@ -152,6 +153,8 @@ def jsonl_ranges(path: str | os.PathLike, part_bytes: int, part_lines: int) -> l
     out: list[tuple[int, int, int, int]] = []
     start, first, lines, pos = 0, 1, 0, 0
     with open(path, "rb") as fh:
+        if fh.peek(2)[:2] == GZIP_MAGIC:
+            return [(0, -1, 1, 0)]  # gzip under a plain name: read whole (open_raw)
         while chunk := fh.read(1 << 20):
             # The offsets just past each line end of the chunk, found at once
             # (a Python step per line cost 2.5 s a GB), then one step per cut.
@@ -179,16 +182,16 @@ def read_source(raw_dir: str | os.PathLike, rel: str, base_id: str,
                 config: ReadConfig = ReadConfig(), part: tuple[int, ...] | None = None) -> Iterator[Document]:
     """Documents of one raw file; ``base_id`` is the id the plan gave it.
     ``part``: only that part of a JSONL export (``jsonl_ranges``)."""
-    _, kind, gz = split_name(rel)
+    kind = split_name(rel)[1]
     full = Path(raw_dir) / rel
     if kind is None:
         yield rejection(base_id, rel, "unsupported_format")
         return
     if kind == "jsonl":
-        yield from _read_jsonl(full, rel, base_id, gz, config, part)
+        yield from _read_jsonl(full, rel, base_id, config, part)
         return
     try:
-        data = _read_bounded(full, gz, config.max_doc_bytes)
+        data = _read_bounded(full, config.max_doc_bytes)
     except _ReadError as exc:
         yield rejection(base_id, rel, exc.reason)
         return
@@ -206,9 +209,28 @@ class _ReadError(Exception):
         self.reason = reason
 
 
-def _read_bounded(full: Path, gz: bool, limit: int) -> bytes:
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def open_raw(full: str | os.PathLike):
+    """A raw file for reading, decompressed if it is gzip, whatever its
+    name says: a gzipped page saved as ``.html`` was rejected as binary,
+    and a plain one saved as ``.html.gz`` as a bad gzip file."""
+    fh = open(full, "rb")
     try:
-        with (gzip.open(full, "rb") if gz else open(full, "rb")) as fh:
+        gz = fh.peek(2)[:2] == GZIP_MAGIC  # (fills the buffer the first read needs anyway)
+    except BaseException:
+        fh.close()
+        raise
+    if gz:
+        fh.close()
+        return gzip.open(full, "rb")
+    return fh
+
+
+def _read_bounded(full: Path, limit: int) -> bytes:
+    try:
+        with open_raw(full) as fh:
             data = fh.read(limit + 1)
     except FileNotFoundError:
         raise _ReadError(VANISHED) from None
@@ -221,14 +243,14 @@ def _read_bounded(full: Path, gz: bool, limit: int) -> bytes:
     return data
 
 
-def _read_jsonl(full: Path, rel: str, base_id: str, gz: bool, config: ReadConfig,
+def _read_jsonl(full: Path, rel: str, base_id: str, config: ReadConfig,
                 part: tuple[int, ...] | None = None) -> Iterator[Document]:
     total, given = 0, 0
     start, end, first = part[:3] if part else (0, -1, 1)
     # A failure to read a part is the part's, under its first line's id.
     failed_id, failed_source = (f"{base_id}#{first}", f"{rel}#{first}") if part else (base_id, rel)
     try:
-        with (gzip.open(full, "rb") if gz else open(full, "rb")) as fh:
+        with open_raw(full) as fh:
             fh.seek(start)
             lines = _bounded_lines(fh, config.max_doc_bytes, end - start if end >= 0 else None)
             for number, line in enumerate(lines, start=first):

@@ -84,6 +84,25 @@ def test_corrupt_gzip_is_rejected(tmp_path):
     assert doc.rejected and doc.reason == "bad_gzip"
 
 
+def test_gzip_is_known_by_its_bytes_not_its_name(tmp_path):
+    import gzip
+    body = "<html><body><p>The ferry will run on Sundays from May.</p></body></html>"
+    (tmp_path / "zipped.html").write_bytes(gzip.compress(body.encode()))
+    (tmp_path / "plain.html.gz").write_text(body)
+    for name, base in (("zipped.html", "zipped"), ("plain.html.gz", "plain")):
+        [doc] = read_source(tmp_path, name, base)
+        assert not doc.rejected and doc.text == body and doc.kind == "html", doc.reason
+    lines = "".join(json.dumps({"text": f"story {n}"}) + "\n" for n in range(1, 4))
+    (tmp_path / "feed.jsonl").write_bytes(gzip.compress(lines.encode()))
+    (tmp_path / "feed2.jsonl.gz").write_text(lines)
+    for name, base in (("feed.jsonl", "feed"), ("feed2.jsonl.gz", "feed2")):
+        assert [d.text for d in read_source(tmp_path, name, base)] == ["story 1", "story 2", "story 3"]
+    # A large gzipped export under a plain name is one part: its offsets are not the text's.
+    from pipeline.sources import jsonl_ranges
+    assert jsonl_ranges(tmp_path / "feed.jsonl", 10, 1) == [(0, -1, 1, 0)]
+    assert len(jsonl_ranges(tmp_path / "feed2.jsonl.gz", 10, 1)) == 3
+
+
 def test_jsonl_records_and_their_errors(tmp_path):
     lines = [
         json.dumps({"id": 7, "text": "first", "url": "https://x.example/1", "title": "T", "date": "2026-01-02"}),
