@@ -234,6 +234,8 @@ def prepare(doc: Document, config: CleanConfig) -> Document:
         return doc
     text = doc.text
     if doc.kind == "html":
+        if not text.strip():
+            return doc.reject("empty")  # nothing to look for an article in
         text, found = extract_html(text, config)
         for key, value in found.items():
             doc.metadata.setdefault(key, value)

@@ -25,3 +25,9 @@ def test_a_page_is_not_wrapped_again():
     text, metadata = extract_html(page)
     assert metadata["title"] == "Channel to be dredged"
     assert "northern channel" in text and "southern channel" in text
+
+
+def test_an_empty_page_is_empty_not_an_article_not_found():
+    for html in ("", "  \n"):
+        doc = clean_document(Document(id="e", source="e.html", text=html, kind="html"))
+        assert (doc.status, doc.reason) == ("rejected", "empty")
