@@ -325,5 +325,7 @@ def _jsonl_record(line: bytes, doc_id: str, source: str) -> Document:
             continue
         if not isinstance(value, str):
             return rejection(doc_id, source, f"bad_record: {key!r} is not a string", **metadata)
+        if not value.strip() and key == "html" and isinstance(record.get("text"), str) and record["text"].strip():
+            continue  # an empty 'html' beside a 'text' that has the article
         return Document(id=doc_id, source=source, text=value, kind=kind, metadata=metadata)
     return rejection(doc_id, source, "bad_record: neither 'text' nor 'html'", **metadata)

@@ -136,6 +136,14 @@ def test_a_jsonl_export_without_records_is_one_rejection(tmp_path):
     assert [d.id for d in read_source(tmp_path, "one.jsonl", "one")] == ["one#2"]
 
 
+def test_an_empty_html_field_gives_way_to_the_text(tmp_path):
+    lines = [json.dumps({"html": "", "text": "the article"}), json.dumps({"html": " ", "text": ""}),
+             json.dumps({"html": "<p>page</p>", "text": "its text"})]
+    (tmp_path / "feed.jsonl").write_text("\n".join(lines) + "\n")
+    docs = list(read_source(tmp_path, "feed.jsonl", "feed"))
+    assert [(d.kind, d.text) for d in docs] == [("text", "the article"), ("html", " "), ("html", "<p>page</p>")]
+
+
 def test_undecodable_and_binary_files_are_rejections(tmp_path):
     (tmp_path / "scan.html").write_bytes(b"%PDF-1.4 binary")
     [doc] = read_source(tmp_path, "scan.html", "scan")
