@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from . import report
+from .boilerplate import day_of
 from .clean import clean_documents
 from .config import CleanConfig, DedupConfig, ReadConfig
 from .corpus import (MANIFEST, REPORTS, Plan, State, StateError, atomic_write, atomic_writer, dumps_jsonl,
@@ -173,7 +174,7 @@ def decide(clean_dir: str, plan: Plan, shards: Iterable[Shard],
             if record["status"] == KEPT:
                 start, end = record["shingles"]
                 fp = Fingerprint(record["exact"], shard.signatures[record["sig"]], shard.shingles[start:end])
-                candidates.append(Candidate(record["id"], record["text"], fp, record["metadata"].get("date")))
+                candidates.append(Candidate(record["id"], record["text"], fp, day_of(record["metadata"].get("date"))))
     # Earlier versions of changed raw files leave the index before the run is
     # compared with it: a file is never a duplicate of its own old version.
     # Only those the run has a new version of: an article whose file could

@@ -682,6 +682,19 @@ def _header_date(text: str, words: int) -> str | None:
     return None
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def day_of(date: str | None) -> str | None:
+    """The ISO day of a metadata date, whatever its format (a JSONL record's
+    date is as the export gave it: "2026-11-20T08:00:00Z", "Fri, 20 Nov
+    2026 08:00:00 GMT"), so that dates compare as days; None if unreadable."""
+    if not date:
+        return None
+    iso = _ISO_DAY.match(date)
+    return iso.group() if iso else parse_date(date)
+
+
 def parse_date(text: str) -> str | None:
     """An ISO date from common news date formats, or None."""
     if not _YEAR.search(text):

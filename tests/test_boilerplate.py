@@ -419,3 +419,9 @@ def test_spam_tokens_mark_bare_domains_and_words():
     assert spam_tokens("He paid $12 for 3 tickets.") == ["he", "paid", "<money>", "<d2>", "for", "<d1>", "tickets"]
     assert spam_tokens("The U.S. economy grew in the co-op sector.") == \
         ["the", "u", "s", "economy", "grew", "in", "the", "co", "op", "sector"]
+
+
+def test_a_date_in_any_common_format_has_its_day():
+    from pipeline.boilerplate import day_of
+    assert [day_of(d) for d in ("2026-11-24T09:00:00Z", "Fri, 20 Nov 2026 08:00:00 GMT", "November 3, 2026",
+                                "yesterday", "", None)] == ["2026-11-24", "2026-11-20", "2026-11-03", None, None, None]

@@ -257,6 +257,22 @@ def test_a_raw_folder_named_like_a_text_beside_its_namesake(tmp_path):
     assert by_source(clean)["a.html"]["path"] == "a.txt" and (clean / "a.txt").is_file()
 
 
+def test_copies_with_dates_in_other_formats_keep_the_earliest(tmp_path):
+    """A JSONL record's date is as the export wrote it; copies are ordered
+    by its day, not by the string ("2026-11-24" sorted before "Fri, 20 Nov
+    2026", so the later copy was kept)."""
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    rowing, _, _ = _three_stories()
+    records = [{"text": rowing + " Updated.", "date": "2026-11-24T09:00:00Z"},
+               {"text": rowing, "date": "Fri, 20 Nov 2026 08:00:00 GMT"}]
+    (raw / "feed.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    assert run_luigi(raw, clean).returncode == 0
+    records = by_source(clean)
+    assert records["feed.jsonl#2"]["status"] == "kept" and records["feed.jsonl#1"]["duplicate_of"] == "feed#2"
+    assert records["feed.jsonl#2"]["date"] == "Fri, 20 Nov 2026 08:00:00 GMT"  # the manifest has it as given
+
+
 def _three_stories() -> tuple[str, str, str]:
     rowing = ARTICLE.format(town="Halbury", n=18)
     choir = (ARTICLE.format(town="Millbrook", n=7).replace("rowing club", "choir").replace("boathouse roof", "organ")
