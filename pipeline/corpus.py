@@ -28,7 +28,6 @@ import json
 import logging
 import os
 import re
-import re
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
