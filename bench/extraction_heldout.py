@@ -13,6 +13,7 @@ import argparse
 import json
 import statistics
 import time
+from pathlib import Path
 
 from bench.linedata import is_held_out
 from bench.shared import extraction_pages, require_shared
@@ -59,7 +60,13 @@ def main() -> None:
     ap.add_argument("--line-threshold", type=float)
     ap.add_argument("--smoothing", type=float)
     ap.add_argument("--max-passes", type=int, default=CleanConfig.max_passes)
+    ap.add_argument("--model", metavar="FILE.npz",
+                    help="score with this main line model instead of the shipped one (from bench.train_boilerplate --out)")
     a = ap.parse_args()
+    if a.model:
+        from pipeline import linemodel
+        linemodel.MODEL_PATH = Path(a.model)
+        linemodel.default_model.cache_clear()
     config = CleanConfig(drop_captions=a.drop_captions == "true", html_bias=a.html_bias, html_cleaning=a.html_cleaning,
                          line_threshold=a.line_threshold, smoothing=a.smoothing, max_passes=a.max_passes)
     t0 = time.time()

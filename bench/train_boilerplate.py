@@ -27,6 +27,7 @@ import argparse
 import json
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -121,6 +122,9 @@ def main() -> None:
     ap.add_argument("--max-depth", type=int, default=None, help="limit the depth of every tree")
     ap.add_argument("--exclude-sites", default="", help="comma-separated sites left out of training (to score "
                                                          "the pipeline on them as unseen sites)")
+    ap.add_argument("--leave-out-quarter", type=int, choices=(0, 1, 2, 3),
+                    help="train on about three quarters of the training sites (those with crc32(site) % 4 != K): "
+                         "a point of the learning curve, scored on the same held-out sites")
     args = ap.parse_args()
     SET_WEIGHTS["aeb"] = args.aeb_weight
     TREES.update({name: getattr(args, name) for name in TREES})
@@ -134,6 +138,8 @@ def main() -> None:
     rng = np.random.default_rng(SEED)
     # Every page twice: whole, and cropped close to its article (linedata.cropped).
     excluded = set(filter(None, args.exclude_sites.split(",")))
+    if args.leave_out_quarter is not None:
+        excluded |= {p.site for p in pages if zlib.crc32(p.site.encode()) % 4 == args.leave_out_quarter}
     train = [p for p in pages if not p.held_out and p.site not in excluded]
     train = train + [cropped(p, rng) for p in train]
     held = [p for p in pages if p.held_out]
