@@ -717,9 +717,14 @@ def text_path(clean_dir: str | os.PathLike, doc_id: str) -> Path:
 def legacy_text_path(clean_dir: str | os.PathLike, doc_id: str) -> Path | None:
     """Where versions before folder names were escaped put the text, where
     that differs: an article published then is still read, and removed
-    (with the folders it leaves empty) once its document is decided again."""
+    (with the folders it leaves empty) once its document is decided again.
+    Only for folders named ``*.txt``: the old place of a text under
+    ``a.txt~/`` is the new place of one under ``a.txt/``."""
     folder, sep, _ = doc_id.rpartition("/")
-    if not _TEXT_LIKE_FOLDER.search(folder) and not re.search(r"\.txt~*/", folder):
+    if ".txt" not in folder:
+        return None
+    escaped = [part for part in folder.split("/") if _TEXT_LIKE_FOLDER.search(part)]
+    if not escaped or any(part.endswith("~") for part in escaped):
         return None
     return Path(clean_dir) / (folder + sep + _file_name(doc_id))
 

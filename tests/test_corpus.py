@@ -88,6 +88,11 @@ def test_no_text_name_is_a_folder_of_another_text():
     assert names[4] == "x/a.txt~/b.txt~/c.txt" and names[6] == "notes.txt.bak/d.txt"
     folders = {f for n in names for f in (str(p) for p in Path(n).parents) if f != "."}
     assert len(set(names)) == len(names) and not folders & set(names)
+    # The old place of a text is never the new place of another's.
+    from pipeline.corpus import legacy_text_path
+    old = {str(legacy_text_path(Path("c"), i)) for i in ids} - {"None"}
+    assert old == {"c/a.txt/b.txt", "c/x/a.txt/b.txt/c.txt"}
+    assert not old & {f"c/{n}" for n in names}
 
 
 def test_state_roundtrip_and_index_settings_guard(tmp_path):
