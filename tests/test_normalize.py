@@ -85,3 +85,27 @@ def test_ftfy_only_on_the_lines_that_need_it_gives_what_ftfy_on_the_whole_text_g
 def test_ftfy_leaves_lines_of_ascii_and_typographic_punctuation_alone(line):
     """The premise of skipping such lines: ftfy with FTFY_CONFIG never changes them."""
     assert ftfy.fix_text(line, FTFY_CONFIG) == line
+
+
+def test_ftfys_own_cases_of_real_mojibake_come_out_as_ftfy_fixes_them():
+    """ftfy's test cases (../shared/data/ftfy-cases: mojibake found in the
+    wild, synthetic edge cases, text that only looks like mojibake): fixing
+    only the lines that need it gives ftfy's result on every case, and each
+    case ftfy fixes comes out as expected once the typography this corpus
+    keeps (curly quotes, full-width forms) is folded the way ftfy's
+    defaults fold it."""
+    import json
+
+    import pytest
+    from conftest import SHARED
+    folder = SHARED / "data" / "ftfy-cases"
+    if not folder.is_dir():
+        pytest.skip("../shared/data/ftfy-cases is not present")
+    cases = [case for path in sorted(folder.glob("*.json")) for case in json.loads(path.read_text(encoding="utf-8"))]
+    assert len(cases) >= 100
+    typography = ftfy.TextFixerConfig(fix_encoding=False, unescape_html=False)
+    for case in cases:
+        ours = fix_unicode(case["original"])
+        assert ours == ftfy.fix_text(case["original"], FTFY_CONFIG), case["label"]
+        if case.get("expect") == "pass":
+            assert ftfy.fix_text(ours, typography) == case["fixed"], case["label"]
