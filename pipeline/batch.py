@@ -28,7 +28,8 @@ from .corpus import (MANIFEST, REPORTS, Plan, State, StateError, atomic_write, a
                      legacy_text_path, load_index, published_text, read_manifest, segment_path, sync_filesystem,
                      text_name, text_path, write_segment)
 from .dedup import Candidate, Fingerprint, deduplicate, fingerprint_texts
-from .document import DUPLICATE, KEPT, METADATA_FIELDS, REJECTED, UNREADABLE, VANISHED, Document, rejection
+from .document import (DUPLICATE, KEPT, METADATA_FIELDS, REJECTED, UNREADABLE, VANISHED, Document, count_words,
+                       rejection)
 from .sources import BAD_NAME, read_source
 
 # ---------------------------------------------------------------- clean_shard
@@ -82,11 +83,11 @@ def clean_shard(raw_dir: str, plan: Plan, shard: int, read_config: ReadConfig, c
                         for reason, line, score in doc.removed).encode("utf-8")
         report_part.write(block)
         removed_by: Counter = Counter()
-        words = words_before = len(doc.text.split())
+        words = words_before = count_words(doc.text)
         for reason, line, _ in doc.removed:
             removed_by[reason] += 1
             report.add_sample(samples, reason, line)
-            words_before += len(line.split())
+            words_before += count_words(line)
         record = {"id": doc.id, "source": doc.source, "file": origin, "status": doc.status, "reason": doc.reason,
                   "text": doc.text, "metadata": doc.metadata, "lines_removed": len(doc.removed),
                   "removed_by": dict(removed_by), "removed_bytes": len(block), "words": words,

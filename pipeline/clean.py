@@ -12,7 +12,7 @@ from collections import Counter
 
 from .boilerplate import clean_extracted, clean_texts, line_key
 from .config import CleanConfig
-from .document import KEPT, Document
+from .document import KEPT, Document, count_words
 from .extract import extract_html
 from .normalize import fix_unicode, normalize, normalize_whitespace
 
@@ -279,7 +279,7 @@ def _light(doc: Document, config: CleanConfig) -> bool:
 
 def quality_gate(doc: Document, config: CleanConfig) -> Document:
     """Reject what is not worth publishing, saying why."""
-    words = len(doc.text.split())
+    words = count_words(doc.text)
     spam = [line for reason, line, _ in doc.removed if reason == "spam"]
     spam_chars = sum(map(len, spam))
     # One long line judged spam (a contact box, a promotion) does not make

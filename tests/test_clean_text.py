@@ -291,3 +291,20 @@ def test_an_article_in_another_language_keeps_its_paragraphs():
     result = clean_text(text)
     assert all(paragraph in result.text for paragraph in GERMAN_ARTICLE)
     assert not any(line in result.text.split("\n") for line in ["Startseite", "Impressum", "Newsletter abonnieren"])
+
+
+def test_an_article_in_a_script_without_spaces_is_not_too_short():
+    """Words were counted between spaces, so an article in Japanese or
+    Chinese was a handful of "words" and rejected as too short (a Japanese
+    page of the aeb benchmark scored 0 in both modes)."""
+    from pipeline.clean import clean_document
+    from pipeline.document import Document, count_words
+    japanese = ("市の図書館は来月から開館時間を延長すると発表した。平日は午後九時まで利用できるようになる。"
+                "利用者からの要望が多かったため、職員の勤務体制を見直したという。")
+    assert len(japanese.split()) == 1 and count_words(japanese) == 37  # 73 characters, 4 punctuation marks
+    assert count_words("図書館 library の本") == 1 + 3
+    assert count_words("ห้องสมุดเปิดถึงสามทุ่ม") == 6  # Thai: a word per four characters
+    assert count_words("The library opens late. Café “Nord” too") == 7
+    doc = clean_document(Document(id="j", source="j.html", kind="html",
+                                  text=f"<html><body><article><p>{japanese}</p><p>{japanese[:40]}</p></article></body></html>"))
+    assert doc.status == "kept", doc.reason
