@@ -160,6 +160,7 @@ def decide(clean_dir: str, plan: Plan, shards: Iterable[Shard],
     candidates: list[Candidate] = []
     seen: set[str] = set()
     read: set[str] = set()  # documents of which the run has a new version (not unreadable, not vanished)
+    rejected: set[str] = set()  # of those, the ones whose new version was rejected
     for shard in shards:
         for record in shard.records:
             if record["id"] in seen:
@@ -172,19 +173,26 @@ def decide(clean_dir: str, plan: Plan, shards: Iterable[Shard],
             ids.append(record["id"])
             if not _unread(record):
                 read.add(record["id"])
+                if record["status"] == REJECTED:
+                    rejected.add(record["id"])
             if record["status"] == KEPT:
                 start, end = record["shingles"]
                 fp = Fingerprint(record["exact"], shard.signatures[record["sig"]], shard.shingles[start:end])
                 candidates.append(Candidate(record["id"], record["text"], fp, day_of(record["metadata"].get("date"))))
     # Earlier versions of changed raw files leave the index before the run is
     # compared with it: a file is never a duplicate of its own old version.
-    # Only those the run has a new version of: an article whose file could
-    # not be read stays published, and so does a record a shorter JSONL
-    # export no longer has; both stay in the index.
+    # Only those the run has a new version of that is not rejected: an
+    # article whose file could not be read stays published, and so does one
+    # whose new version was rejected (a re-scrape that got an error page) or
+    # a record a shorter JSONL export no longer has; all stay in the index.
     known = state.ledger.select(f.path for f in plan.files)
-    replaced = sorted({i for f in plan.files for i in known.get(f.path, {}).get("kept", []) if i in read})
+    replaced = sorted({i for f in plan.files for i in known.get(f.path, {}).get("kept", [])
+                       if i in read and i not in rejected})
     for doc_id in replaced:
         index.remove(doc_id)
+    continuing = set(replaced)
+    for candidate in candidates:
+        candidate.published = candidate.id in continuing
     decisions = {d.id: d for d in deduplicate(candidates, index, lambda i: published_text(clean_dir, i),
                                               dedup_config)}
     kept = [(c.id, c.fingerprint) for c in sorted(candidates, key=lambda c: c.id)
@@ -214,6 +222,7 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[Shard],
     vanished: set[str] = set()  # left out of the ledger: seen again if they come back
     legacy: list[Path] = []  # texts of the run's documents under names earlier versions gave
     unreadable: dict[str, str] = {}  # raw file -> "path (why)"
+    not_replaced: list[str] = []  # published articles whose new version was rejected: "source (why)"
     reports = clean / REPORTS / plan.run
     line_reasons: Counter = Counter()
     samples: dict[str, list[str]] = {}
@@ -241,6 +250,14 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[Shard],
                     old = manifest.get(record["id"])
                     if old and old["status"] != REJECTED:
                         continue  # no new version could be read: the published one stays
+                elif entry["status"] == REJECTED:
+                    old = manifest.get(record["id"])
+                    if old and old["status"] == KEPT:
+                        # A rejected new version does not take a published
+                        # article out of the corpus: it stays, and the run says so.
+                        not_replaced.append(f"{record['source']} ({why})")
+                        kept_by_path.setdefault(record["file"], []).append(record["id"])
+                        continue
                 old_name = legacy_text_path(clean, record["id"])
                 if old_name is not None:
                     legacy.append(old_name)
@@ -266,6 +283,7 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[Shard],
 
     summary = _summary(plan, new_records, line_reasons)
     summary["unreadable"] = sorted(unreadable.values())
+    summary["not_replaced"] = sorted(not_replaced)
     clusters = _clusters(new_records)
     atomic_write(reports / "duplicates.jsonl", dumps_jsonl(clusters))
     atomic_write(reports / "report.html", report.render(plan.run, summary, lengths, line_reasons, samples, clusters))
@@ -415,6 +433,11 @@ def format_summary(summary: dict, seconds: float | None = None) -> str:
         parts.append("lines removed: " + ", ".join(f"{k} {v}" for k, v in summary["lines_removed"].items()))
     if summary.get("unreadable"):
         parts.append("could not read: " + ", ".join(summary["unreadable"]))
+    if summary.get("not_replaced"):
+        shown = summary["not_replaced"]
+        parts.append(f"{len(shown)} new version{'s' if len(shown) != 1 else ''} rejected, the published article"
+                     f"{'s' if len(shown) != 1 else ''} kept: " + ", ".join(shown[:5])
+                     + (f" and {len(shown) - 5} more" if len(shown) > 5 else ""))
     if seconds is not None:
         parts.append(f"took {seconds:.1f} s")
     return "\n".join(parts)

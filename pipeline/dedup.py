@@ -240,11 +240,14 @@ class Candidate:
     text: str
     fingerprint: Fingerprint
     date: str | None = None
+    published: bool = False  # a new version of an article already published
 
     def order_key(self) -> tuple:
-        # Earliest date first (undated last), then the most complete text,
-        # then the id: the first of a group of copies is the one kept.
-        return (self.date or "9999-99-99", -len(self.text), self.id)
+        # New versions of published articles first (a correction goes on
+        # being the article; its copies do not take its place), then the
+        # earliest date (undated last), then the most complete text, then
+        # the id: the first of a group of copies is the one kept.
+        return (not self.published, self.date or "9999-99-99", -len(self.text), self.id)
 
 
 @dataclass

@@ -273,6 +273,58 @@ def test_copies_with_dates_in_other_formats_keep_the_earliest(tmp_path):
     assert records["feed.jsonl#2"]["date"] == "Fri, 20 Nov 2026 08:00:00 GMT"  # the manifest has it as given
 
 
+def test_a_rejected_new_version_leaves_the_published_article(tmp_path):
+    """A re-scrape that got an error page (too short, spam, binary...) does
+    not take the article out of the corpus: the published text, its record
+    and its place in the dedup index stay, and the run's summary names it.
+    A later version that is kept replaces it as usual."""
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    rowing, choir, _ = _three_stories()
+    (raw / "story.txt").write_text(rowing)
+    (raw / "feed.jsonl").write_text(json.dumps({"text": choir}) + "\n")
+    assert run_luigi(raw, clean).returncode == 0
+    first = {r["id"]: r for r in manifest(clean)}
+    (raw / "story.txt").write_text("Access denied\n")
+    (raw / "feed.jsonl").write_text(json.dumps({"text": ""}) + "\n")
+    (raw / "copy.txt").write_text(rowing)
+    result = run_luigi(raw, clean)
+    assert result.returncode == 0, result.stderr[-2000:]
+    records = {r["id"]: r for r in manifest(clean)}
+    assert records["story"] == first["story"] and records["feed#1"] == first["feed#1"]
+    assert "Halbury" in (clean / "story.txt").read_text() and "Millbrook" in (clean / "feed#1.txt").read_text()
+    assert (records["copy"]["status"], records["copy"]["duplicate_of"]) == ("duplicate", "story")
+    [summary] = [json.loads(p.read_text()) for p in (clean / "reports").glob("*/summary.json")
+                 if json.loads(p.read_text())["run"] == records["copy"]["run"]]
+    assert summary["not_replaced"] == ["feed.jsonl#1 (empty)", "story.txt (empty)"]
+    assert "2 new versions rejected, the published articles kept" in result.stderr
+    # Unchanged since: nothing to do. A good new version replaces the article.
+    assert "nothing new" in run_luigi(raw, clean).stderr
+    (raw / "story.txt").write_text(rowing.replace("£18,000", "£19,000"))
+    assert run_luigi(raw, clean).returncode == 0
+    assert "£19,000" in (clean / "story.txt").read_text()
+    assert {r["id"]: r["status"] for r in manifest(clean)}["copy"] == "duplicate"
+
+
+def test_a_correction_stays_the_article_its_copies_do_not_take_its_place(tmp_path):
+    """A published article's file is corrected (same length); its copy,
+    decided again with it, sorted first by id: the copy was kept and the
+    correction became its duplicate, so the corpus held the old text."""
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    rowing, _, _ = _three_stories()
+    (raw / "story.txt").write_text(rowing)
+    assert run_luigi(raw, clean).returncode == 0
+    (raw / "a-copy.txt").write_text(rowing)
+    assert run_luigi(raw, clean).returncode == 0
+    (raw / "story.txt").write_text(rowing.replace("£18,000", "£19,000"))
+    assert run_luigi(raw, clean).returncode == 0
+    records = {r["id"]: r for r in manifest(clean)}
+    assert records["story"]["status"] == "kept" and "£19,000" in (clean / "story.txt").read_text()
+    assert (records["a-copy"]["status"], records["a-copy"]["duplicate_of"]) == ("duplicate", "story")
+    assert not (clean / "a-copy.txt").exists()
+
+
 def _three_stories() -> tuple[str, str, str]:
     rowing = ARTICLE.format(town="Halbury", n=18)
     choir = (ARTICLE.format(town="Millbrook", n=7).replace("rowing club", "choir").replace("boathouse roof", "organ")
