@@ -3,6 +3,8 @@ import numpy as np
 import pytest
 
 from pipeline.boilerplate import clean_text, split_lines, unquoted
+from pipeline.clean import clean_document
+from pipeline.document import Document
 from pipeline.config import CleanConfig
 from pipeline.linefeatures import FEATURES, line_features
 from pipeline.linemodel import LineModel, default_model, smooth
@@ -307,4 +309,40 @@ def test_an_article_in_a_script_without_spaces_is_not_too_short():
     assert count_words("The library opens late. Café “Nord” too") == 7
     doc = clean_document(Document(id="j", source="j.html", kind="html",
                                   text=f"<html><body><article><p>{japanese}</p><p>{japanese[:40]}</p></article></body></html>"))
+    assert doc.status == "kept", doc.reason
+
+
+ERROR_PAGES = {
+    "not found": "Home\nNews\nSport\nPage not found\nSorry, the page you were looking for could not be found. It may have "
+                 "been moved, or the link you followed may be out of date. Try the search box or go back to the home "
+                 "page.\nSearch\nContact us\n",
+    "block": "Just a moment\nWhy am I seeing this?\nAccess to this page has been denied because we believe you are "
+             "using automation tools to browse the website. Please make sure that JavaScript and cookies are enabled "
+             "in your browser and that you are not blocking them from loading.\nReference ID: 40c1-99a2\n",
+    "robot": "Before you continue\nAre you a robot? We have detected unusual traffic from your computer network. "
+             "Please complete the check below so that we know the requests are being sent by you and not by a "
+             "program.\nI am not a robot\n",
+    "server": "Error\nThe service is temporarily unavailable while we carry out maintenance on our systems. We "
+              "expect to be back within the hour and apologise for any inconvenience this may cause to readers.\n",
+}
+
+
+def test_error_and_bot_check_pages_are_rejected_not_published():
+    """A scraper that got no article saves what the site said instead;
+    once its navigation is gone the gate took it for a short article."""
+    for name, text in ERROR_PAGES.items():
+        doc = clean_document(Document(id=name, source=f"{name}.txt", text=text, kind="text"))
+        assert (doc.status, doc.reason) == ("rejected", "error_page"), (name, doc.status, doc.reason, doc.text)
+    page = ("<html><head><title>404</title></head><body><nav><a href='/'>Home</a></nav><main><h1>Page not found"
+            "</h1><p>The article you requested does not exist or is no longer available on this site. Please "
+            "check the address or use the search to find what you were looking for.</p></main></body></html>")
+    doc = clean_document(Document(id="p", source="p.html", text=page, kind="html"))
+    assert (doc.status, doc.reason) == ("rejected", "error_page")
+
+
+def test_short_news_about_blocking_and_outages_is_kept():
+    brief = ("Protesters were blocked from entering the town hall on Monday as councillors voted to close two "
+             "libraries. The council said the service would be unavailable at both sites from March, and that a "
+             "mobile library would visit the villages twice a week. Campaigners said they would appeal.")
+    doc = clean_document(Document(id="b", source="b.txt", text=brief, kind="text"))
     assert doc.status == "kept", doc.reason

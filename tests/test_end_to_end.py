@@ -285,7 +285,8 @@ def test_a_rejected_new_version_leaves_the_published_article(tmp_path):
     (raw / "feed.jsonl").write_text(json.dumps({"text": choir}) + "\n")
     assert run_luigi(raw, clean).returncode == 0
     first = {r["id"]: r for r in manifest(clean)}
-    (raw / "story.txt").write_text("Access denied\n")
+    (raw / "story.txt").write_text("Page not found\nSorry, the page you requested could not be found. It may have "
+                                   "been moved or deleted. Please check the address and try again.\n")
     (raw / "feed.jsonl").write_text(json.dumps({"text": ""}) + "\n")
     (raw / "copy.txt").write_text(rowing)
     result = run_luigi(raw, clean)
@@ -296,7 +297,7 @@ def test_a_rejected_new_version_leaves_the_published_article(tmp_path):
     assert (records["copy"]["status"], records["copy"]["duplicate_of"]) == ("duplicate", "story")
     [summary] = [json.loads(p.read_text()) for p in (clean / "reports").glob("*/summary.json")
                  if json.loads(p.read_text())["run"] == records["copy"]["run"]]
-    assert summary["not_replaced"] == ["feed.jsonl#1 (empty)", "story.txt (empty)"]
+    assert summary["not_replaced"] == ["feed.jsonl#1 (empty)", "story.txt (error_page)"]
     assert "2 new versions rejected, the published articles kept" in result.stderr
     # Unchanged since: nothing to do. A good new version replaces the article.
     assert "nothing new" in run_luigi(raw, clean).stderr
