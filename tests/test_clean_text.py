@@ -322,8 +322,8 @@ ERROR_PAGES = {
     "robot": "Before you continue\nAre you a robot? We have detected unusual traffic from your computer network. "
              "Please complete the check below so that we know the requests are being sent by you and not by a "
              "program.\nI am not a robot\n",
-    "server": "Error\nThe service is temporarily unavailable while we carry out maintenance on our systems. We "
-              "expect to be back within the hour and apologise for any inconvenience this may cause to readers.\n",
+    "server": "Error\nThe service is temporarily unavailable while we carry out maintenance on our systems. Please "
+              "try again later. We expect to be back within the hour and apologise for any inconvenience.\n",
 }
 
 
@@ -341,8 +341,12 @@ def test_error_and_bot_check_pages_are_rejected_not_published():
 
 
 def test_short_news_about_blocking_and_outages_is_kept():
-    brief = ("Protesters were blocked from entering the town hall on Monday as councillors voted to close two "
-             "libraries. The council said the service would be unavailable at both sites from March, and that a "
-             "mobile library would visit the villages twice a week. Campaigners said they would appeal.")
-    doc = clean_document(Document(id="b", source="b.txt", text=brief, kind="text"))
-    assert doc.status == "kept", doc.reason
+    briefs = ["Protesters were blocked from entering the town hall on Monday as councillors voted to close two "
+              "libraries. The council said the service is temporarily unavailable at both sites, and that a "
+              "mobile library would visit the villages twice a week. Campaigners said they would appeal.",
+              "The ferry service is unavailable until Friday after storms damaged the pier, the operator said. The "
+              "helpline has received too many requests to answer them all, and passengers were told that access "
+              "denied to the car park would be restored once the debris is cleared."]
+    for brief in briefs:
+        doc = clean_document(Document(id="b", source="b.txt", text=brief, kind="text"))
+        assert doc.status == "kept", doc.reason
