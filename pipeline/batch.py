@@ -12,7 +12,6 @@ import hashlib
 import io
 import json
 import math
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,8 +24,8 @@ from .boilerplate import day_of
 from .clean import clean_documents
 from .config import CleanConfig, DedupConfig, ReadConfig
 from .corpus import (MANIFEST, REPORTS, Plan, State, StateError, atomic_write, atomic_writer, dumps_jsonl,
-                     legacy_text_path, load_index, published_text, read_manifest, segment_path, sync_filesystem,
-                     text_name, text_path, write_segment)
+                     file_id, legacy_text_path, load_index, published_text, read_manifest, segment_path,
+                     sync_filesystem, text_name, text_path, write_segment)
 from .dedup import Candidate, Fingerprint, deduplicate, fingerprint_texts
 from .document import (DUPLICATE, KEPT, METADATA_FIELDS, REJECTED, UNREADABLE, VANISHED, Document, count_words,
                        rejection)
@@ -309,7 +308,7 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[Shard],
                     if not line.strip():
                         continue
                     old = json.loads(line)
-                    if old["id"] in replaced or (old["status"] != KEPT and _file_id(old["id"]) in reread):
+                    if old["id"] in replaced or (old["status"] != KEPT and file_id(old["id"]) in reread):
                         continue
                     fh.write(line if line.endswith(b"\n") else line + b"\n")
         for entry in new_records:
@@ -344,16 +343,6 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[Shard],
         {"run": plan.run, "documents": summary["documents"], "kept": summary["status"].get(KEPT, 0)}]
     state.save(clean, ledger_updates=updates, name=plan.run)
     return summary
-
-
-_RECORD_ID = re.compile(r"(.+)#\d+")
-
-
-def _file_id(doc_id: str) -> str:
-    """The id of the raw file a document's id belongs to: a JSONL record's
-    is its file's id and ``#<line>``; no file's own id ends that way."""
-    m = _RECORD_ID.fullmatch(doc_id)
-    return m.group(1) if m else doc_id
 
 
 def _unread(record: dict) -> bool:

@@ -503,17 +503,25 @@ def _with_copies(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, state
     return sorted(todo + extra, key=lambda f: f.path)
 
 
-_RECORD_SOURCE = re.compile(r"^(.*)#\d+$")
+_RECORD = re.compile(r"^(.*)#\d+$")  # a JSONL record's source or id: its file's, "#", its line
 
 
 def _raw_file(source: str) -> str:
     """The raw file of a manifest record's source: ``feed.jsonl#3`` is line
     3 of ``feed.jsonl``; any other source is the file itself (a supported
     file's name ends in its kind, never in ``#<digits>``)."""
-    match = _RECORD_SOURCE.match(source)
+    match = _RECORD.match(source)
     if match and split_name(match.group(1))[1] == "jsonl":
         return match.group(1)
     return source
+
+
+def file_id(doc_id: str) -> str:
+    """The id of the raw file a document's id belongs to: a JSONL record's
+    is its file's id and ``#<line>``; no file's own id ends that way
+    (``_free_id``)."""
+    match = _RECORD.match(doc_id)
+    return match.group(1) if match else doc_id
 
 
 def _free_id(src: SourceFile, is_taken: Callable[[str], bool]) -> str:

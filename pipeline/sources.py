@@ -162,7 +162,7 @@ def jsonl_ranges(path: str | os.PathLike, part_bytes: int, part_lines: int) -> l
             i = 0
             while i < len(ends):
                 by_lines = i + part_lines - lines - 1  # the line end that makes part_lines
-                by_bytes = int(np.searchsorted(ends, start + part_bytes, side="left", sorter=None))
+                by_bytes = int(np.searchsorted(ends, start + part_bytes))
                 cut = min(by_lines, max(by_bytes, i))
                 if cut >= len(ends):
                     lines += len(ends) - i
