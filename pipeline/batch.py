@@ -21,7 +21,7 @@ import numpy as np
 
 from . import report
 from .boilerplate import day_of
-from .clean import clean_documents
+from .clean import EXTRACTION, clean_documents
 from .config import CleanConfig, DedupConfig, ReadConfig
 from .corpus import (MANIFEST, REPORTS, Plan, State, StateError, atomic_write, atomic_writer, dumps_jsonl,
                      file_id, legacy_text_path, load_index, published_text, read_manifest, segment_path,
@@ -390,8 +390,9 @@ def _manifest_record(record: dict, decision: dict, run: str) -> dict:
     }
     for key in METADATA_FIELDS:
         entry[key] = meta.get(key)
-    if "source_id" in meta:
-        entry["source_id"] = meta["source_id"]
+    for key in ("source_id", EXTRACTION):
+        if key in meta:
+            entry[key] = meta[key]
     return entry
 
 

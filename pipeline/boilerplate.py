@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from . import spam
 from .config import CleanConfig
+from .document import count_words
 from .linemodel import default_model, default_neutral_model, smooth
 from .prefilter import Prefiltered, fold
 
@@ -851,11 +852,17 @@ def clean_text(text: str, config: CleanConfig = CleanConfig(), *, title: str | N
 
 
 def clean_texts(texts: list[str], config: CleanConfig = CleanConfig(), *, titles: list[str | None] | None = None,
-                recurring: frozenset[str] = frozenset(), model=None) -> list[CleanResult]:
+                recurring: frozenset[str] = frozenset(), model=None,
+                wanted: list[int] | None = None) -> list[CleanResult]:
     """``clean_text`` of each text, pass by pass over all of them: the line
     model scores the lines of every text still changing in one walk of its
     trees, which costs far less per line than one walk per text. The
-    results are the same as one ``clean_text`` call per text."""
+    results are the same as one ``clean_text`` call per text.
+
+    ``wanted``: for a caller that uses a text's result only if it keeps more
+    than ``wanted[i]`` words, a text whose first pass keeps no more is not
+    cleaned further (later passes only remove lines; glued lines are split
+    in the first)."""
     if not texts:
         # (a shard of HTML pages under the light pass: its processes never
         # load the models' compiled code, ~0.3 s of import each)
@@ -863,6 +870,8 @@ def clean_texts(texts: list[str], config: CleanConfig = CleanConfig(), *, titles
     titles = titles or [None] * len(texts)
     results = _clean_passes(texts, config, titles, recurring, model)
     changing = list(range(len(texts)))
+    if wanted is not None:
+        changing = [i for i in changing if count_words(results[i].text) > wanted[i]]
     for _ in range(config.max_passes - 1):
         again = _clean_passes([results[i].text for i in changing], config, [titles[i] for i in changing],
                               recurring, model)

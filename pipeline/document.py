@@ -25,13 +25,30 @@ _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u
 _UNSPACED_PUNCTUATION = re.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff5b-\uff65]")
 
 
+# The first bytes, in UTF-8, of the characters _UNSPACED matches (and of a
+# few others): a text without any of them has none of those characters.
+# Looking for a byte string is a fast scan, where _UNSPACED's search steps
+# through the text in the regex engine (0.5 ms for a 12 KB page).
+_UNSPACED_UTF8 = (b"\xe0\xb8", b"\xe0\xb9", b"\xe0\xba", b"\xe0\xbb", b"\xe1\x80", b"\xe1\x81", b"\xe1\x82",
+                  b"\xe1\x9e", b"\xe1\x9f", b"\xe3", b"\xe4", b"\xe5", b"\xe6", b"\xe7", b"\xe8", b"\xe9", b"\xef")
+
+
+def has_unspaced_script(text: str) -> bool:
+    """Whether ``text`` uses a script written without spaces between words
+    (where ``count_words`` does not count whitespace-separated tokens)."""
+    if text.isascii():
+        return False
+    data = text.encode("utf-8", "surrogatepass")
+    return any(lead in data for lead in _UNSPACED_UTF8) and _UNSPACED.search(text) is not None
+
+
 def count_words(text: str) -> int:
     """Words of a text: its whitespace-separated tokens; where a script
     written without spaces is used, each two Chinese or Japanese characters
     count as a word and each four of Thai, Lao, Khmer or Myanmar (about
     their average word lengths), so that an article in those languages is
     not "too short" for being one token per sentence."""
-    if text.isascii():
+    if not has_unspaced_script(text):
         return len(text.split())
     cjk = other = 0
     for match in _UNSPACED.finditer(text):
@@ -62,6 +79,10 @@ class Document:
     status: str | None = None
     reason: str | None = None
     removed: list[tuple[str, str, float | None]] = field(default_factory=list)  # (reason, line, model score)
+    # HTML: the whole page as a scraper saves it (``extract.render_page``),
+    # for the fallback where trafilatura misses the article; emptied once
+    # the document is finished.
+    page_text: str = ""
 
     @property
     def rejected(self) -> bool:

@@ -1,9 +1,15 @@
-"""HTML pages to article text and metadata with trafilatura."""
+"""HTML pages to article text and metadata with trafilatura, and to the
+whole page's text as a scraper saves it (the fallback where trafilatura
+misses the article)."""
 from __future__ import annotations
 
+import copy
 import re
 
 import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
 
 from .config import CleanConfig
 
@@ -19,14 +25,15 @@ _COMMON = dict(include_comments=False, include_tables=True, include_images=False
 _PAGE_TAG = re.compile(r"<(?:html|head|body)[\s>/]", re.IGNORECASE)
 
 
-def extract_html(html: str, config: CleanConfig = CleanConfig()) -> tuple[str, dict]:
-    """Main text (paragraphs on their own lines) and metadata of one page.
+def extract_html(html: str | HtmlElement, config: CleanConfig = CleanConfig()) -> tuple[str, dict]:
+    """Main text (paragraphs on their own lines) and metadata of one page
+    (markup, or a tree trafilatura parsed, which is left as it was).
 
     Returns ``("", {...})`` when trafilatura finds no main content. A
     fragment (no ``<html>``, ``<head>`` or ``<body>``) is read as a page's body.
     """
-    if not _PAGE_TAG.search(html):
-        html = f"<html><body>{html}</body></html>"
+    if isinstance(html, str):
+        html = _as_page(html)
     result = trafilatura.bare_extraction(
         html,
         favor_precision=config.html_bias == "precision",
@@ -42,6 +49,84 @@ def extract_html(html: str, config: CleanConfig = CleanConfig()) -> tuple[str, d
         if isinstance(value, str) and value.strip()
     }
     return result.text or "", metadata
+
+
+def _as_page(html: str) -> str:
+    return html if _PAGE_TAG.search(html) else f"<html><body>{html}</body></html>"
+
+
+def extract_page(html: str, config: CleanConfig = CleanConfig()) -> tuple[str, dict, str]:
+    """``extract_html``'s text and metadata, and the whole page's text
+    (``render_page``), from one parse of the markup."""
+    tree = load_html(_as_page(html))
+    if tree is None:  # not HTML that lxml can read
+        return "", {}, ""
+    text, metadata = extract_html(tree, config)  # trafilatura works on a copy
+    return text, metadata, render_page(tree)
+
+
+# Elements a browser shows on lines of their own (HTML's block-level and
+# table, list and form elements): a new line before and after each.
+BLOCK_TAGS = ("address", "article", "aside", "blockquote", "body", "br", "button", "caption", "center", "dd",
+              "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer",
+              "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "label", "legend", "li",
+              "main", "menu", "nav", "ol", "option", "p", "pre", "section", "summary", "table", "td", "th",
+              "title", "tr", "ul")
+# Elements whose text a reader never sees.
+HIDDEN_TAGS = ("script", "style", "noscript", "template", "svg", "math", "iframe", "object", "canvas", "select",
+               "head")
+
+
+def render_page(tree: HtmlElement) -> str:
+    """The text of a page's body the way a scraper that saves what a browser
+    shows gets it: each block of text on its own line, whitespace runs as
+    one space, scripts and styles left out; navigation, captions and
+    comments included. ``tree`` is left as it was.
+
+    The lines are marked by an XSLT transform (libxslt: 0.7 ms a page of the
+    benchmarks, against 1.4 ms for the same walk in Python,
+    ``_render_by_walk``, which is used where libxslt gives up: a page
+    nested past its depth limit)."""
+    try:
+        text = str(_RENDER(tree))
+    except etree.XSLTError:
+        text = _render_by_walk(copy.deepcopy(tree))
+    return _lines(text)
+
+
+def _lines(marked: str) -> str:
+    """Text with ``_BREAK`` marks as lines: whitespace runs one space, empty lines out."""
+    return "\n".join(line for line in (" ".join(raw.split()) for raw in marked.split(_BREAK)) if line)
+
+
+def _render_by_walk(tree: HtmlElement) -> str:
+    """What ``_RENDER`` gives, by changing ``tree``."""
+    body = tree.find("body")
+    root = body if body is not None else tree
+    for element in list(root.iter(*HIDDEN_TAGS)):
+        if element is not root:
+            element.drop_tree()  # its tail stays
+    for element in root.iter(*BLOCK_TAGS):
+        element.text = _BREAK + element.text if element.text else _BREAK
+        element.tail = _BREAK + element.tail if element.tail else _BREAK
+    return etree.tostring(root, method="text", encoding="unicode", with_tail=False)
+
+
+# Where render_page breaks lines: a Unicode noncharacter (a page's own line
+# breaks are whitespace like any other and collapse into a space).
+_BREAK = "\ufdd0"
+
+_RENDER = etree.XSLT(etree.XML(f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:output method="text" encoding="UTF-8"/>
+  <xsl:template match="/">
+    <xsl:choose>
+      <xsl:when test="/html/body"><xsl:apply-templates select="/html/body"/></xsl:when>
+      <xsl:otherwise><xsl:apply-templates/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+  <xsl:template match="{'|'.join(HIDDEN_TAGS)}|comment()|processing-instruction()"/>
+  <xsl:template match="{'|'.join(BLOCK_TAGS)}">&#x{ord(_BREAK):X};<xsl:apply-templates/>&#x{ord(_BREAK):X};</xsl:template>
+</xsl:stylesheet>"""))
 
 
 def warm_up() -> None:

@@ -68,6 +68,10 @@ class CorpusParams(luigi.Task):
     html_cleaning = luigi.Parameter(default=CleanConfig.html_cleaning,
                                     description="cleaning of trafilatura's output: light (chrome lines, "
                                                 "credits, link spam) or full (the text-mode line model)")
+    html_fallback = luigi.FloatParameter(default=CleanConfig.html_fallback,
+                                         description="HTML: take the whole page cleaned as scraped text when it "
+                                                     "has more than this many times the words of trafilatura's "
+                                                     "result (0: off)")
     drop_captions = luigi.BoolParameter(default=CleanConfig.drop_captions, parsing=luigi.BoolParameter.EXPLICIT_PARSING,
                                         description="remove photo captions and credits")
     dedup_threshold = luigi.FloatParameter(default=DedupConfig.threshold,
@@ -91,7 +95,8 @@ class CorpusParams(luigi.Task):
 
     def configs(self) -> tuple[ReadConfig, CleanConfig, DedupConfig]:
         return (ReadConfig(max_doc_bytes=self.max_doc_bytes),
-                CleanConfig(html_bias=self.html_bias, html_cleaning=self.html_cleaning, drop_captions=self.drop_captions, min_words=self.min_words,
+                CleanConfig(html_bias=self.html_bias, html_cleaning=self.html_cleaning,
+                            html_fallback=self.html_fallback, drop_captions=self.drop_captions, min_words=self.min_words,
                             max_spam_share=self.max_spam_share, line_threshold=self.line_threshold,
                             smoothing=self.smoothing, recurring_min_docs=self.recurring_min_docs,
                             doc_time_limit=self.doc_time_limit, max_passes=self.max_passes),
@@ -237,9 +242,9 @@ class CleanCorpus(CorpusParams, luigi.WrapperTask):
                 # Before the shard processes fork from this one:
                 dedup.warm_up()
                 html = [split_name(f.path)[1] == "html" for f in plan.files]
-                if not all(html) or clean_config.html_cleaning == "full":
+                if not all(html) or clean_config.html_cleaning == "full" or clean_config.html_fallback:
                     # the line model's compiled code (~0.8 s to load), only
-                    # where the full cleaner runs; imported here, as numba
+                    # where the full cleaner may run; imported here, as numba
                     # would slow every scheduled start
                     from pipeline import compiled
                     compiled.warm_up()

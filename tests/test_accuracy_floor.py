@@ -6,11 +6,11 @@ from conftest import SHARED
 
 pytestmark = pytest.mark.skipif(not (SHARED / "data" / "aeb").is_dir(), reason="../shared/data is not present")
 
-# Measured at 0.951 / 0.952 (text) and 0.974 / 0.957 (HTML); the floors
+# Measured at 0.952 / 0.953 (text) and 0.974 / 0.962 (HTML); the floors
 # leave room for noise from a retrained model, not for a regression (text
 # aeb was 0.931 before pages in other languages got the language-neutral
 # model).
-FLOORS = {("text", "aeb"): 0.94, ("text", "wcxb-dev"): 0.945, ("html", "aeb"): 0.965, ("html", "wcxb-dev"): 0.95}
+FLOORS = {("text", "aeb"): 0.94, ("text", "wcxb-dev"): 0.945, ("html", "aeb"): 0.965, ("html", "wcxb-dev"): 0.955}
 
 
 @pytest.mark.parametrize("mode", ["text", "html"])

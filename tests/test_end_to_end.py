@@ -45,10 +45,13 @@ def test_scheduled_run_with_nothing_new_does_not_load_datasketch():
 def test_html_under_the_light_pass_never_loads_the_compiled_models(tmp_path):
     # Each shard is a fresh process: importing numba there cost ~0.3 s of
     # CPU a shard, a fifth of the HTML benchmark's extra time over
-    # trafilatura alone. Text still loads it.
+    # trafilatura alone. Text still loads it, and so does a page where
+    # trafilatura misses the article (the fallback cleans it as text; a run
+    # loads numba before its shard processes fork if it has HTML).
     page = ("<html><head><title>Ferry timetable changes</title></head><body><article>"
-            + "<p>The island ferry will run an extra crossing on Saturdays from next month, the operator said, "
-              "after a summer of queues at the harbour.</p>" * 3 + "</article></body></html>")
+            + "".join(f"<p>The island ferry will run an extra crossing on {day} from next month, the operator "
+                      f"said, after a summer of queues at the harbour.</p>" for day in ("Fridays", "Saturdays", "Sundays"))
+            + "</article></body></html>")
     (tmp_path / "page.html").write_text(page, encoding="utf-8")
     (tmp_path / "note.txt").write_text("The council met on Tuesday to agree the budget for the new library. " * 5,
                                        encoding="utf-8")

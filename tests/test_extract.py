@@ -31,3 +31,96 @@ def test_an_empty_page_is_empty_not_an_article_not_found():
     for html in ("", "  \n"):
         doc = clean_document(Document(id="e", source="e.html", text=html, kind="html"))
         assert (doc.status, doc.reason) == ("rejected", "empty")
+
+
+def test_a_page_is_rendered_as_a_scraper_saves_it():
+    """The fallback's input: what a browser shows, one text block a line."""
+    from lxml.html import fromstring
+    from pipeline.extract import render_page
+    page = ("<html><head><title>T</title><style>p {color: red}</style></head><body>"
+            "<nav><a href='/'>Home</a> | <a href='/news'>News</a></nav>"
+            "<h1>Channel to be <em>dredged</em></h1>\n<p>First line of a paragraph\n   wrapped in the source,"
+            "<br>then a break</p><script>var ad = 1;</script><!-- a comment -->after the script"
+            "<noscript>Turn on JavaScript</noscript><table><tr><td>Cost</td><td>400,000</td></tr></table>"
+            "<ul><li>one</li><li>two</li></ul></body></html>")
+    assert render_page(fromstring(page)).split("\n") == [
+        "Home | News", "Channel to be dredged", "First line of a paragraph wrapped in the source,",
+        "then a break", "after the script", "Cost", "400,000", "one", "two"]
+
+
+def test_the_transform_and_the_walk_render_alike():
+    """render_page marks lines with XSLT; the walk in Python it falls back
+    on gives the same text."""
+    import copy
+    import random
+    from lxml.html import fromstring
+    from pipeline.extract import BLOCK_TAGS, HIDDEN_TAGS, _lines, _render_by_walk, _RENDER
+    rng = random.Random(7)
+    tags = list(BLOCK_TAGS + HIDDEN_TAGS) + ["span", "a", "em", "b"]
+
+    def element(depth: int) -> str:
+        tag = rng.choice(tags)
+        inner = "".join(element(depth + 1) if depth < 6 and rng.random() < 0.5 else rng.choice(["word ", " two words", "\n"])
+                        for _ in range(rng.randint(0, 4)))
+        return f"<{tag}>{inner}</{tag}>{rng.choice(['', 'tail', ' tail '])}"
+
+    for _ in range(200):
+        for page in (f"<html><head><title>t</title></head><body>{element(0)}{element(0)}</body></html>",
+                     f"<div>{element(0)}</div>"):
+            tree = fromstring(page)
+            assert _lines(str(_RENDER(tree))) == _lines(_render_by_walk(copy.deepcopy(tree))), page
+
+
+PARAGRAPHS = [
+    "The harbour board agreed on Monday to dredge the northern channel before the autumn, after two fishing "
+    "boats ran aground there in July.",
+    "Work will start in September and should take six weeks, during which the slipway will stay open to small "
+    "craft at high tide.",
+    "The board's chair said the cost, about 400,000 pounds, would be shared with the county council, which "
+    "owns the quay.",
+    "Fishermen have asked for the work for years. One skipper said the channel had silted up so badly that "
+    "boats waited hours for the tide.",
+    "A public meeting about the plans will be held in the town hall on Thursday evening, and the drawings can "
+    "be seen at the library."]
+
+
+def _page(article_class: str) -> str:
+    return ("<html><head><title>Harbour channel to be dredged</title></head><body>"
+            "<nav><ul><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li>"
+            "<li><a href='/sport'>Sport</a></li></ul></nav>"
+            f"<div class='{article_class}'>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div>"
+            "<footer><p>Copyright 2026 The Coast Gazette</p></footer></body></html>")
+
+
+def test_an_article_trafilatura_misses_is_found_in_the_whole_page():
+    """trafilatura leaves out a block whose class names it as a comment
+    section or sidebar; a site that puts its article in one lost it."""
+    from pipeline.config import CleanConfig
+    html = _page("comments-area sidebar")
+    without = clean_document(Document(id="a", source="a.html", text=html, kind="html"), CleanConfig(html_fallback=0))
+    assert "dredge the northern channel" not in without.text  # what the fallback is for
+    doc = clean_document(Document(id="a", source="a.html", text=html, kind="html"))
+    assert doc.status == "kept" and doc.metadata["extraction"] == "page"
+    assert doc.text.split("\n\n") == PARAGRAPHS
+    assert doc.page_text == ""  # not carried on into the shard's records
+    assert {line for _, line, _ in doc.removed} >= {"Home", "News", "Sport"}
+
+
+def test_the_whole_page_is_not_taken_where_trafilatura_found_the_article():
+    doc = clean_document(Document(id="a", source="a.html", text=_page("article-body"), kind="html"))
+    assert doc.status == "kept" and "extraction" not in doc.metadata
+    assert doc.text.split("\n\n") == PARAGRAPHS
+
+
+def test_a_page_without_an_article_is_rejected_as_it_was_without_the_fallback():
+    from pipeline.config import CleanConfig
+    pages = {"<html><body><script>var x = 1;</script></body></html>": "no_article_found",
+             "<html><head><title>Home</title></head><body></body></html>": "no_article_found",
+             "<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+             "<div class='sidebar'><a href='/a'>Most read</a></div></body></html>": "too_short",
+             "<html><body><div class='comments'><p>Great post, thanks!</p></div>"
+             "<nav><a href='/'>Home</a></nav></body></html>": "empty"}
+    for html, reason in pages.items():
+        for config in (CleanConfig(), CleanConfig(html_fallback=0)):
+            doc = clean_document(Document(id="a", source="a.html", text=html, kind="html"), config)
+            assert (doc.status, doc.reason) == ("rejected", reason), (html, config.html_fallback)

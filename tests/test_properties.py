@@ -190,3 +190,21 @@ def test_position_block_and_run_features_follow_their_definitions(drawn):
             in_block = [b for b in blocks if i in b]
             share = mass[blocks.index(in_block[0])] / max(1.0, sum(mass)) if in_block else 0.0
             assert row[col["block_share"]] == np.float32(share)
+
+
+# Characters on both sides of every edge of the unspaced scripts' ranges,
+# their neighbours in UTF-8 (same lead bytes, other scripts), and text.
+_SCRIPT_EDGES = "".join(chr(c) for base in (0x0E00, 0x0F00, 0x1000, 0x10A0, 0x1780, 0x1800, 0x3000, 0x3040, 0x3100,
+                                            0x3400, 0x4DC0, 0x4E00, 0xA000, 0xF900, 0xFB00, 0xFF66, 0xFFA0)
+                        for c in range(base - 2, base + 2)) + "aé’—«ж日ก "
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_SCRIPT_EDGES) | st.characters(), max_size=40))
+def test_the_quick_test_for_unspaced_scripts_is_the_pattern(text):
+    """``has_unspaced_script`` looks for the characters' UTF-8 lead bytes
+    before it runs the pattern; it must answer as the pattern does."""
+    from pipeline.document import _UNSPACED, count_words, has_unspaced_script
+    assert has_unspaced_script(text) == (_UNSPACED.search(text) is not None)
+    if not has_unspaced_script(text):
+        assert count_words(text) == len(text.split())
