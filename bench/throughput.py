@@ -33,6 +33,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -96,8 +97,13 @@ def _tree_rss(root_pid: int) -> int:
 
 
 def run_measured(cmd: list[str], **kwargs) -> tuple[subprocess.CompletedProcess, float, int]:
-    """Run ``cmd``; returns (process, wall seconds, peak tree RSS in bytes)."""
+    """Run ``cmd``; returns (process, wall seconds, peak tree RSS in bytes).
+    The process's ``cpu_seconds``: user and system time of it and of every
+    process under it that was waited for (Luigi's task processes, a pool's
+    workers), which a busy neighbour on the machine slows less than it
+    slows the wall clock."""
     peak = 0
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
     done = threading.Event()
@@ -114,7 +120,10 @@ def run_measured(cmd: list[str], **kwargs) -> tuple[subprocess.CompletedProcess,
     seconds = time.perf_counter() - t0
     done.set()
     sampler.join()
-    return subprocess.CompletedProcess(cmd, proc.returncode, out, err), seconds, peak
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    completed = subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    completed.cpu_seconds = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return completed, seconds, peak
 
 
 def stage_seconds(log: str) -> tuple[dict[str, float], dict[str, float]]:
@@ -159,7 +168,12 @@ def run_pipeline(raw: Path, clean: Path, work: Path) -> tuple[float, int, dict[s
     if proc.returncode != 0:
         sys.exit(f"the pipeline failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     stages, spans = stage_seconds(proc.stderr)
+    global last_cpu_seconds
+    last_cpu_seconds = proc.cpu_seconds
     return seconds, peak, stages, spans
+
+
+last_cpu_seconds = 0.0  # of the latest run_pipeline
 
 
 # ---------------------------------------------------------------- the 30-line loop
@@ -221,21 +235,25 @@ def html_mode(work: Path, repeat: int = 1) -> None:
     files = sorted(raw.glob("*.html"))
     megabytes = sum(f.stat().st_size for f in files) / 1e6
     print(f"\nHTML: {len(files)} pages, {megabytes:.1f} MB")
-    ratios = []
+    ratios, cpu_ratios = [], []
     for _ in range(repeat):
         shutil.rmtree(work / "html-clean", ignore_errors=True)
         seconds, peak, stages, spans = run_pipeline(raw, work / "html-clean", work)
+        cpu = last_cpu_seconds
         proc, alone, _ = run_measured([sys.executable, "-m", "bench.trafilatura_alone", str(raw)], cwd=ROOT,
                                       env=dict(os.environ, PYTHONPATH=str(ROOT)))
         if proc.returncode != 0:
             sys.exit(f"trafilatura alone failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
         ratios.append(seconds / alone)
-        print(f"  pipeline, 2 workers: {seconds:.1f} s, {len(files) / seconds:.1f} pages/s, peak {peak / 2**20:.0f} MiB; "
-              f"stages {_fmt(stages)}; {shard_balance(stages, spans)}")
-        print(f"  trafilatura alone, 2 processes: {alone:.1f} s; pipeline / trafilatura = {seconds / alone:.2f}x")
+        cpu_ratios.append(cpu / proc.cpu_seconds)
+        print(f"  pipeline, 2 workers: {seconds:.1f} s ({cpu:.1f} s of CPU), {len(files) / seconds:.1f} pages/s, "
+              f"peak {peak / 2**20:.0f} MiB; stages {_fmt(stages)}; {shard_balance(stages, spans)}")
+        print(f"  trafilatura alone, 2 processes: {alone:.1f} s ({proc.cpu_seconds:.1f} s of CPU); "
+              f"pipeline / trafilatura = {seconds / alone:.2f}x (CPU {cpu / proc.cpu_seconds:.2f}x)")
     if repeat > 1:
         print(f"  median of {repeat}: pipeline / trafilatura = {statistics.median(ratios):.2f}x "
-              f"(each: {', '.join(f'{r:.2f}' for r in ratios)})")
+              f"(each: {', '.join(f'{r:.2f}' for r in ratios)}); CPU {statistics.median(cpu_ratios):.2f}x "
+              f"(each: {', '.join(f'{r:.2f}' for r in cpu_ratios)})")
 
 
 def _published_status(clean: Path) -> dict:
