@@ -57,6 +57,7 @@ def main() -> None:
     ap.add_argument("--drop-captions", choices=["true", "false"], default="true")
     ap.add_argument("--html-bias", default=CleanConfig.html_bias)
     ap.add_argument("--html-cleaning", default=CleanConfig.html_cleaning)
+    ap.add_argument("--html-fallback", type=float, default=CleanConfig.html_fallback)
     ap.add_argument("--line-threshold", type=float)
     ap.add_argument("--smoothing", type=float)
     ap.add_argument("--max-passes", type=int, default=CleanConfig.max_passes)
@@ -68,7 +69,7 @@ def main() -> None:
         linemodel.MODEL_PATH = Path(a.model)
         linemodel.default_model.cache_clear()
     config = CleanConfig(drop_captions=a.drop_captions == "true", html_bias=a.html_bias, html_cleaning=a.html_cleaning,
-                         line_threshold=a.line_threshold, smoothing=a.smoothing, max_passes=a.max_passes)
+                         html_fallback=a.html_fallback, line_threshold=a.line_threshold, smoothing=a.smoothing, max_passes=a.max_passes)
     t0 = time.time()
     per_page: dict[str, float] = {}
     figures = score_pages(a.mode, config, a.all_sites, per_page)
