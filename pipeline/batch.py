@@ -410,7 +410,8 @@ def _summary(plan: Plan, records: list[dict], lines: Counter) -> dict:
     rejected = Counter((r["reason"] or "").split(":")[0] for r in records if r["status"] == REJECTED)
     return {"run": plan.run, "files": plan.file_count, "documents": len(records),
             "status": dict(sorted(status.items())), "rejected": dict(sorted(rejected.items())),
-            "lines_removed": dict(sorted(lines.items()))}
+            "lines_removed": dict(sorted(lines.items())),
+            "extracted_from_page": sum(1 for r in records if r.get(EXTRACTION) == "page")}
 
 
 def format_summary(summary: dict, seconds: float | None = None) -> str:
@@ -421,6 +422,9 @@ def format_summary(summary: dict, seconds: float | None = None) -> str:
         parts.append("rejected: " + ", ".join(f"{k} {v}" for k, v in summary["rejected"].items()))
     if summary["lines_removed"]:
         parts.append("lines removed: " + ", ".join(f"{k} {v}" for k, v in summary["lines_removed"].items()))
+    if summary.get("extracted_from_page"):
+        n = summary["extracted_from_page"]
+        parts.append(f"{n} HTML page{'s' if n != 1 else ''} whose article trafilatura missed, found in the whole page")
     if summary.get("unreadable"):
         parts.append("could not read: " + ", ".join(summary["unreadable"]))
     if summary.get("not_replaced"):

@@ -745,3 +745,28 @@ def test_shards_carry_each_kept_texts_shingles_through_their_files(sample_raw, t
             expected = shingle_hashes(hash_words(record["text"]), DedupConfig().shingle_size)
             assert back.shingles[start:end].tolist() == expected.tolist() and len(expected) > 10
     assert kept >= 5
+
+
+def test_an_article_trafilatura_misses_is_published_from_the_whole_page(tmp_path):
+    """A site that puts its article in a block trafilatura takes for a
+    sidebar: the run publishes it from the page cleaned as scraped text and
+    says so in the record, the summary and the log."""
+    from test_extract import PARAGRAPHS, _page
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    (raw / "sidebar.html").write_text(_page("comments-area sidebar"), encoding="utf-8")
+    other = ("<html><head><title>Library hours</title></head><body><article>"
+             "<p>The county library will open until nine on weekdays from March, after readers asked for evening "
+             "hours in a survey that drew more than two thousand replies last autumn.</p>"
+             "<p>Staff will work in two shifts, and the reading room on the first floor will close at six while "
+             "the lending desk and the children's corner stay open.</p></article></body></html>")
+    (raw / "article.html").write_text(other, encoding="utf-8")
+    result = run_luigi(raw, clean)
+    assert result.returncode == 0, result.stderr[-2000:]
+    records = {r["id"]: r for r in map(json.loads, (clean / "manifest.jsonl").read_text().splitlines())}
+    assert records["sidebar"]["status"] == "kept" and records["sidebar"]["extraction"] == "page"
+    assert records["article"]["status"] == "kept" and "extraction" not in records["article"]
+    assert (clean / "sidebar.txt").read_text(encoding="utf-8") == "\n\n".join(PARAGRAPHS) + "\n"
+    [summary] = [json.loads(p.read_text()) for p in (clean / "reports").glob("*/summary.json")]
+    assert summary["extracted_from_page"] == 1
+    assert "1 HTML page whose article trafilatura missed, found in the whole page" in result.stderr
