@@ -300,14 +300,13 @@ def finish_many(docs: list[Document], config: CleanConfig, recurring: frozenset[
     # html_fallback times the words of trafilatura's result are also
     # cleaned as scraped text.
     factor = config.html_fallback
-    pages = [i for i, d in enumerate(light)
-             if factor and d.page_text and _prose_words(d.page_text) > factor * count_words(results[i].text)]
+    bar = [factor * count_words(result.text) for result in results]  # what the page's result must exceed
+    pages = [i for i, d in enumerate(light) if factor and d.page_text and _prose_words(d.page_text) > bar[i]]
     cleaned = clean_texts([d.text for d in full] + [normalize(light[i].page_text) for i in pages], config,
                           titles=[d.metadata.get("title") for d in full + [light[i] for i in pages]],
-                          recurring=recurring,
-                          wanted=[-1] * len(full) + [int(factor * count_words(results[i].text)) for i in pages])
+                          recurring=recurring, wanted=[-1] * len(full) + [int(bar[i]) for i in pages])
     for i, page in zip(pages, cleaned[len(full):]):
-        if count_words(page.text) > factor * count_words(results[i].text):
+        if count_words(page.text) > bar[i]:
             results[i] = page
             light[i].metadata[EXTRACTION] = "page"
     for doc, result in zip(light + full, results + cleaned[:len(full)]):
