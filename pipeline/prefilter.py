@@ -30,6 +30,9 @@ except ImportError:  # pragma: no cover - older interpreters
 # Characters that re's IGNORECASE equates with an ASCII letter but that
 # str.lower() does not turn into it (the full list for Python's re).
 _FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+# Any of them (str.translate with a table costs ~12 µs on a line of curly
+# quotes; looking for the four first ~0.6 µs, and they are rare).
+_FOLDED_SPECIALLY = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 @functools.lru_cache(maxsize=1 << 12)
@@ -37,7 +40,9 @@ def fold(text: str) -> str:
     """``text`` as ``needed``'s strings are looked for in it: lower-cased,
     with the few letters re's case folding treats specially mapped.
     Cached: the chrome, credit and spam tests of one line all ask."""
-    return text.lower() if text.isascii() else text.translate(_FOLD).lower()
+    if text.isascii() or _FOLDED_SPECIALLY.search(text) is None:
+        return text.lower()
+    return text.translate(_FOLD).lower()
 
 
 def needed(pattern: re.Pattern[str]) -> tuple[str, ...] | None:

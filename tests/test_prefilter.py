@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import boilerplate, linefeatures, spam
+from pipeline import boilerplate, linefeatures, prefilter, spam
 from pipeline.prefilter import Prefiltered, fold, needed
 
 from conftest import SHARED
@@ -82,6 +82,9 @@ def test_special_case_folding_is_followed():
     for text in ("CAſINO", "caſino", "V\u0131AGRA", "v\u0130agra", "\u212aeep your support"):
         _agrees(text)
     assert spam._SIGNAL_TESTS[-1][0].search("caſino", fold("caſino"))
+    # Lines with other non-ASCII letters take the quick path (plain lower()): the same result.
+    for text in ("“Quoted” CASINO – naïve", "Ærø ÉCOLE ß", "CAſINO “x”"):
+        assert fold(text) == text.translate(prefilter._FOLD).lower()
 
 
 def test_same_verdicts_on_real_lines(seeds):
