@@ -149,13 +149,18 @@ def jsonl_ranges(path: str | os.PathLike, part_bytes: int, part_lines: int) -> l
     lines and about ``part_bytes``: (start offset, end offset or -1 for the
     file's end, number of the part's first line, its lines). A large export
     is then cleaned in several shards, in parallel, each holding a part in
-    memory rather than the whole file."""
+    memory rather than the whole file.
+
+    An export of blank lines only is one part: read whole, it gives the
+    file's one ``empty`` record, where parts of it would each give none."""
     out: list[tuple[int, int, int, int]] = []
     start, first, lines, pos = 0, 1, 0, 0
+    content = False  # a byte other than a blank line's seen yet
     with open(path, "rb") as fh:
         if fh.peek(2)[:2] == GZIP_MAGIC:
             return [(0, -1, 1, 0)]  # gzip under a plain name: read whole (open_raw)
         while chunk := fh.read(1 << 20):
+            content = content or bool(chunk.translate(None, _BLANK_LINE_BYTES))
             # The offsets just past each line end of the chunk, found at once
             # (a Python step per line cost 2.5 s a GB), then one step per cut.
             ends = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10) + (pos + 1)
@@ -175,7 +180,13 @@ def jsonl_ranges(path: str | os.PathLike, part_bytes: int, part_lines: int) -> l
             pos += len(chunk)
     if pos > start:
         out.append((start, -1, first, lines + tail))
+    if not content:
+        return [(0, -1, 1, sum(part[3] for part in out))]
     return out
+
+
+# What bytes.strip() removes: a line of only these is blank (no record).
+_BLANK_LINE_BYTES = b" \t\n\r\x0b\x0c"
 
 
 def read_source(raw_dir: str | os.PathLike, rel: str, base_id: str,

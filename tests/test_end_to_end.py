@@ -418,6 +418,32 @@ def test_a_large_jsonl_export_is_cleaned_in_parts_with_the_same_result(tmp_path,
     assert {r["status"] for r in manifest(tmp_path / "whole")} == {"kept", "duplicate", "rejected"}
 
 
+def test_a_large_export_of_blank_lines_is_accounted_for(tmp_path):
+    """An export too large to read whole but holding no record (blank lines
+    only) is planned as one part, so it gets the file's ``empty`` record, as
+    a small one does; planned in parts, each part had no record to give and
+    the file went unreported."""
+    from pipeline import corpus
+    from pipeline.batch import clean_shard
+    from pipeline.config import CleanConfig, DedupConfig, ReadConfig, fingerprint
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "blank.jsonl").write_bytes(b"\n \r\n\t\n" * (corpus.JSONL_SPLIT_BYTES // 3))
+    (raw / "mixed.jsonl").write_bytes(b"\n" * corpus.JSONL_SPLIT_BYTES + json.dumps({"text": "x"}).encode() + b"\n")
+    plan = corpus.plan_batch(raw, tmp_path / "clean", fingerprint(CleanConfig()), 100)
+    by_path = {}
+    for f in plan.files:
+        by_path.setdefault(f.path, []).append(f.part)
+    assert by_path["blank.jsonl"] == [None]
+    assert len(by_path["mixed.jsonl"]) > 1  # a file with a record is still read in parts
+    records = [r for i in range(len(plan.shards))
+               for r in clean_shard(str(raw), plan, i, ReadConfig(), CleanConfig(), DedupConfig()).records]
+    blank = [r for r in records if r["file"] == "blank.jsonl"]
+    assert [(r["id"], r["status"], r["reason"]) for r in blank] == [
+        ("blank", "rejected", "empty: no records in the export")]
+    assert [r["source"] for r in records if r["file"] == "mixed.jsonl"] == [f"mixed.jsonl#{corpus.JSONL_SPLIT_BYTES + 1}"]
+
+
 def test_two_documents_of_a_run_with_one_id_stop_the_run(tmp_path):
     """Ids an older version gave out can still meet a new JSONL file's
     records: deciding refuses rather than publish one over the other."""
