@@ -62,6 +62,22 @@ ERROR_PAGE = re.compile(r"""\b(?:
   | unusual\s+traffic\s+from\s+your | 429\s+too\s+many\s+requests | 50[23]\s+(?:bad\s+gateway|service\s+unavailable)
   | (?:service|site|server)\s+is\s+temporarily\s+unavailable[^\n]{0,120}try\s+again
   | security\s+service\s+to\s+protect\s+itself
+  # The same in the other languages the cleaner knows chrome in (German,
+  # French, Spanish, Portuguese, Italian, Dutch, Indonesian): "page not
+  # found", "error 404", "the page you are looking for does not exist".
+  | (?:fehler|erreur|erro|errore|fout|kesalahan)\s+404
+  | seite\s+(?:wurde\s+)?nicht\s+gefunden | seite\s+(?:existiert\s+nicht|konnte\s+nicht\s+gefunden\s+werden)
+  | page\s+(?:non\s+trouv[ée]e|introuvable) | page\s+(?:que\s+vous\s+(?:recherchez|cherchez)\s+|demand[ée]e\s+)?
+        (?:n[’']existe\s+(?:pas|plus)|est\s+introuvable)
+  | p[áa]gina\s+(?:no\s+encontrada|n[ãa]o\s+(?:foi\s+)?encontrada|non\s+trovata|niet\s+gevonden)
+  | p[áa]gina\s+(?:que\s+(?:buscas|busca|est[áa]s?\s+buscando|voc[êe]\s+(?:procura|est[áa]\s+procurando))\s+|
+        solicitada\s+)?(?:no\s+existe|n[ãa]o\s+existe)
+  | pagina\s+(?:che\s+stai\s+cercando\s+|richiesta\s+)?(?:non\s+esiste|potrebbe\s+essere\s+stata\s+rimossa
+        |non\s+[èe]\s+(?:pi[ùu]\s+)?disponibile)
+  | (?:seite|page|p[áa]gina)\s+(?:ist\s+nicht\s+mehr\s+verf[üu]gbar|n[’']est\s+plus\s+disponible
+        |ya\s+no\s+est[áa]\s+disponible|n[ãa]o\s+est[áa]\s+mais\s+dispon[íi]vel)
+  | pagina\s+(?:die\s+(?:je|u)\s+zoekt\s+)?(?:bestaat\s+niet|is\s+niet\s+gevonden|kon\s+niet\s+worden\s+gevonden)
+  | halaman\s+(?:yang\s+anda\s+cari\s+)?tidak\s+(?:ditemukan|tersedia)
 )""", re.IGNORECASE | re.VERBOSE | re.MULTILINE)
 
 

@@ -340,6 +340,38 @@ def test_error_and_bot_check_pages_are_rejected_not_published():
     assert (doc.status, doc.reason) == ("rejected", "error_page")
 
 
+FOREIGN_ERROR_PAGES = {
+    "de": "Startseite\nPolitik\nSport\nFehler 404\nDie Seite wurde nicht gefunden. Vielleicht hat sich die Adresse "
+          "geändert, oder der Artikel ist nicht mehr online. Nutzen Sie die Suche oder kehren Sie zur Startseite "
+          "zurück.\nSuche\nImpressum\n",
+    "fr": "Accueil\nInternational\nErreur 404\nDésolé, la page que vous recherchez n’existe pas ou a été déplacée. "
+          "Vérifiez l’adresse saisie ou utilisez le moteur de recherche du site.\nRecherche\nMentions légales\n",
+    "es": "Portada\nDeportes\nPágina no encontrada\nLo sentimos, la página que buscas no existe o ha cambiado de "
+          "dirección. Puedes volver a la portada o usar el buscador para encontrar lo que necesitas.\nBuscar\n",
+    "pt": "Início\nÚltimas\nA página que você procura não existe ou foi removida. Confira o endereço digitado ou "
+          "volte para a página inicial para continuar navegando pelo site.\nBusca\n",
+    "it": "Home\nCronaca\nErrore 404 - Pagina non trovata\nLa pagina che stai cercando potrebbe essere stata rimossa "
+          "o non è più disponibile. Torna alla home page o usa la ricerca.\nCerca\n",
+    "nl": "Home\nNieuws\nPagina niet gevonden\nDe pagina die je zoekt bestaat niet meer of is verplaatst. Controleer "
+          "het adres of ga terug naar de voorpagina van de site.\nZoeken\n",
+    "id": "Beranda\nBerita\nHalaman tidak ditemukan\nMaaf, halaman yang Anda cari mungkin telah dihapus atau "
+          "alamatnya salah. Silakan kembali ke beranda atau gunakan fitur pencarian.\nCari\n",
+}
+
+
+def test_error_pages_in_other_languages_are_rejected():
+    for lang, text in FOREIGN_ERROR_PAGES.items():
+        doc = clean_document(Document(id=lang, source=f"{lang}.txt", text=text, kind="text"))
+        assert (doc.status, doc.reason) == ("rejected", "error_page"), (lang, doc.status, doc.reason, doc.text)
+    # Short stories that speak of pages and of things not found are not error pages.
+    for brief in ("Die Polizei hat die vermisste Wanderin am Sonntag nicht gefunden. Die Suche in den Bergen wird am "
+                  "Montag fortgesetzt, teilte ein Sprecher mit. Auf der Seite des Tals ist der Schnee bereits hoch.",
+                  "La página web del ayuntamiento publicó el lunes el calendario de obras. El alcalde dijo que la "
+                  "nueva biblioteca abrirá en marzo y que el presupuesto no cambia."):
+        doc = clean_document(Document(id="b", source="b.txt", text=brief, kind="text"))
+        assert doc.status == "kept", (doc.reason, brief)
+
+
 def test_short_news_about_blocking_and_outages_is_kept():
     briefs = ["Protesters were blocked from entering the town hall on Monday as councillors voted to close two "
               "libraries. The council said the service is temporarily unavailable at both sites, and that a "
