@@ -63,11 +63,17 @@ def main() -> None:
     ap.add_argument("--max-passes", type=int, default=CleanConfig.max_passes)
     ap.add_argument("--model", metavar="FILE.npz",
                     help="score with this main line model instead of the shipped one (from bench.train_boilerplate --out)")
+    ap.add_argument("--neutral-model", metavar="FILE.npz",
+                    help="score with this language-neutral line model instead of the shipped one "
+                         "(bench.train_boilerplate --neutral-out)")
     a = ap.parse_args()
+    from pipeline import linemodel
     if a.model:
-        from pipeline import linemodel
         linemodel.MODEL_PATH = Path(a.model)
         linemodel.default_model.cache_clear()
+    if a.neutral_model:
+        linemodel.NEUTRAL_MODEL_PATH = Path(a.neutral_model)
+        linemodel.default_neutral_model.cache_clear()
     config = CleanConfig(drop_captions=a.drop_captions == "true", html_bias=a.html_bias, html_cleaning=a.html_cleaning,
                          html_fallback=a.html_fallback, line_threshold=a.line_threshold, smoothing=a.smoothing, max_passes=a.max_passes)
     t0 = time.time()

@@ -247,6 +247,9 @@ class Line:
     blank_after: bool = False
     score: float | None = None  # the line model's probability that it is article text
     doubtful: bool = False  # spam by the lexical model's lower band only
+    # How it is published, where that is not ``text``: the items of a list
+    # judged as one line (``unwrap``), each on a line of its own.
+    shown: str | None = None
 
     def __post_init__(self) -> None:
         self.words = _word_count(self.text)
@@ -283,12 +286,16 @@ def split_lines(text: str) -> list[Line]:
             if lines:
                 lines[-1].blank_after = True
             continue
+        shown = None
+        if "\n" in raw:  # a list unwrap judges as one line
+            shown, raw = raw, raw.replace("\n", " ")
         marker = _LIST_MARKER.match(raw)
         if marker:
-            lines.append(Line(raw, reason="related", blank_before=blank))
+            lines.append(Line(raw, reason="related", blank_before=blank, shown=shown))
         else:
-            for part in _split_glued(raw):
-                lines.append(Line(part, blank_before=blank))
+            parts = _split_glued(raw)
+            for part in parts:
+                lines.append(Line(part, blank_before=blank, shown=shown if len(parts) == 1 else None))
                 blank = False
         blank = False
     return lines
@@ -302,10 +309,17 @@ WRAP_MIN_LINES = 3
 WRAP_FILL = 0.72
 WRAP_MIN_WIDTH, WRAP_MAX_WIDTH = 40, 110
 _SENTENCE_BREAK = re.compile(r"[.!?:;\"”’)]$")
+# A run joined by unwrap whose lines go on mostly with a capital ("Time
+# tracking and project tools" / "Bank feeds with reconciliation"; a column
+# of headlines) is a list, not a wrapped paragraph, whose lines go on mid-
+# sentence mostly in lower case: it is judged as one line, as a wrapped
+# paragraph is, and published with its items on lines of their own.
+LIST_CAPITAL_SHARE = 0.8
 
 
 def unwrap(raw_lines: list[str]) -> list[str]:
-    """Join the lines of hard-wrapped paragraphs into one line each."""
+    """Join the lines of hard-wrapped paragraphs into one line each (with
+    spaces; the lines of a list with new lines: ``_is_list``)."""
     out: list[str] = []
     i, n = 0, len(raw_lines)
     while i < n:
@@ -326,11 +340,18 @@ def _unwrap_block(block: list[str]) -> list[str]:
     while start < len(block):
         end, wrapped = _wrapped_run(block, start)
         if wrapped:
-            out.append(" ".join(block[start:end]))
+            run = block[start:end]
+            out.append(("\n" if _is_list(run) else " ").join(run))
         else:
             out.extend(block[start:end])
         start = end
     return out
+
+
+def _is_list(run: list[str]) -> bool:
+    """Whether the lines of a wrapped run go on with capitals (``LIST_CAPITAL_SHARE``)."""
+    starts = [line[0] for line in run[1:] if line[0].isupper() or line[0].islower()]
+    return bool(starts) and sum(c.isupper() for c in starts) >= LIST_CAPITAL_SHARE * len(starts)
 
 
 def _wrapped_run(block: list[str], start: int) -> tuple[int, bool]:
@@ -1010,6 +1031,6 @@ def _drop_found_title(lines: list[Line], title: str | None) -> None:
 
 
 def _result(lines: list[Line], metadata: dict[str, str]) -> CleanResult:
-    kept = [line.text for line in lines if line.kept]
+    kept = [line.shown or line.text for line in lines if line.kept]
     removed = [(line.reason, line.text, line.score) for line in lines if not line.kept]
     return CleanResult(text="\n\n".join(kept), removed=removed, metadata=metadata)

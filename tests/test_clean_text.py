@@ -123,6 +123,27 @@ def test_hard_wrapped_paragraphs_are_joined_and_menus_are_not():
     assert " ".join(wrapped) in clean_text(text).text
 
 
+def test_a_list_of_even_lines_is_judged_whole_and_published_item_by_item():
+    """Lines of one length that go on with capitals are a list, not a
+    wrapped paragraph: judged as one line as before, published with each
+    item on a line of its own (joined with spaces, they read as one run-on
+    sentence), and cleaning the result again changes nothing."""
+    from pipeline.boilerplate import unwrap
+    items = [
+        "Late opening on Thursdays until nine in the evening at every branch",
+        "Free computer classes for older readers twice a month at the central",
+        "Homework clubs in the four largest branches during the school terms",
+        "Reading groups for teenagers and a mobile library for the villages",
+    ]
+    assert unwrap(items) == ["\n".join(items)]
+    lead = "The plan the council approved on Thursday keeps every branch open and adds the following services:"
+    article = ARTICLE[:2] + [lead, ""] + items + [""] + ARTICLE[2:]
+    text = "\n".join(CHROME_HEAD + article + CHROME_TAIL)
+    cleaned = clean_text(text).text
+    assert "\n".join(items) in cleaned.split("\n\n")
+    assert clean_text(cleaned).text == cleaned
+
+
 def test_long_lines_recurring_across_different_articles_are_chrome_but_shared_paragraphs_of_copies_stay():
     from pipeline.clean import clean_documents
     from pipeline.document import Document
