@@ -165,13 +165,24 @@ _CREDIT_PATTERN = re.compile(
     r"\bvia (?:getty images|wikimedia commons|unsplash|flickr|shutterstock|alamy|(?:the )?library of congress)\s*\.?$)",
     _I)
 _CREDIT = Prefiltered(_CREDIT_PATTERN)
+# A credit on a line of its own: "Michael Conroy, AP", "Jane Doe, USA TODAY
+# Sports", "Getty Images" (not a bare "AP" or "Reuters": an exam, a company
+# the article names). Asked of lines of under CREDIT_LINE_SPACES spaces only:
+# its strings (a comma) are in most long lines.
+_CREDIT_LINE = Prefiltered(re.compile(
+    r"(?:[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}\s*,\s*(?:the\s+)?(?:ap|afp|reuters|epa|getty(?:\s+images)?|"
+    r"associated\s+press|usa\s+today(?:\s+(?:sports|network))?|imagn(?:\s+images)?|bloomberg|xinhua|"
+    r"zuma\s+press|nurphoto|shutterstock|alamy)|getty(?:\s+images)?|shutterstock|associated\s+press)\s*$", _I))
+CREDIT_LINE_SPACES = 8
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def is_credit(text: str) -> bool:
     """A photo credit or credited caption. Cached: the rules and the line
     features both ask, on every pass."""
-    return _CREDIT.search(text, fold(text)) is not None
+    folded = fold(text)
+    return _CREDIT.search(text, folded) is not None or (
+        text.count(" ") < CREDIT_LINE_SPACES and _CREDIT_LINE.match(text, folded) is not None)
 
 # Byline and date lines of a page header.
 _BYLINE = re.compile(r"^(?:by|written by|words by|reporting by)\s+(.{3,80})$", _I)

@@ -285,6 +285,12 @@ def test_shopping_buttons_disclosures_and_credits_are_chrome():
     assert chrome_reason("A coffee house in 1797, engraving — via Wikimedia Commons") == "caption"
     assert chrome_reason("Sam Reed | Bloomberg | Getty Images") == "caption"
     assert chrome_reason("Sam Reed | AFP") == "caption"
+    # A credit line alone, as news sites print it under a photo.
+    for credit in ("Michael Reed, AP", "Jane Doe, USA TODAY Sports", "Al Ortiz, Associated Press", "Getty Images"):
+        assert chrome_reason(credit) == "caption", credit
+    # Not a place and its state, nor an exam or a company named alone.
+    for line in ("Fairless Hills, PA", "AP", "Reuters", "Scranton, PA"):
+        assert chrome_reason(line) != "caption", line
     # The same words inside an article's sentences are not chrome.
     assert chrome_reason("Shoppers queued to buy now-scarce heaters, the retailer said on Monday.") is None
     assert chrome_reason("\"We need your help to find him,\" the police said.") is None

@@ -14,6 +14,7 @@ from conftest import SHARED
 TESTS = [(test, "search") for test, _ in spam._SIGNAL_TESTS] + [(spam._LINK_ONLY_TEST, "match")] \
     + [(test, "search") for _, test in boilerplate._PHRASE] \
     + [(test, "match") for _, test in boilerplate._WHOLE_LINE] + [(boilerplate._CREDIT, "search")] \
+    + [(boilerplate._CREDIT_LINE, "match")] \
     + [(linefeatures._URLISH_TEST, "search")]
 
 
