@@ -85,8 +85,9 @@ def clean_document(doc: Document, config: CleanConfig = CleanConfig()) -> Docume
     """Run one document through every per-document stage, in place.
 
     Afterwards ``doc.text`` is the clean body (paragraphs separated by one
-    blank line, a list's items on lines of their own, no trailing newline) and ``doc.status`` is ``"kept"`` (so
-    far: deduplication comes later) or ``"rejected"`` with a reason.
+    blank line, a list's items on lines of their own, no trailing newline)
+    and ``doc.status`` is ``"kept"`` (so far: deduplication comes later) or
+    ``"rejected"`` with a reason.
     """
     return finish(prepare(doc, config), config)
 
