@@ -13,11 +13,9 @@ fallback's result was taken.
 from __future__ import annotations
 
 import argparse
-import gc
 import time
 
-from bench.shared import extraction_pages, require_shared
-from pipeline import compiled, dedup, extract
+from bench.shared import warmed_html_pages
 from pipeline.clean import EXTRACTION, clean_document
 from pipeline.config import CleanConfig
 from pipeline.document import Document
@@ -27,13 +25,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--factor", type=float, default=CleanConfig.html_fallback, help="html_fallback to measure")
     args = ap.parse_args()
-    require_shared()
-    extract.warm_up()
-    compiled.warm_up()  # as a run does before its shard processes fork
-    dedup.warm_up()
-    pages = [(page_id, html) for _, page_id, _, html, _ in extraction_pages()]
-    gc.collect()
-    gc.freeze()
+    pages = warmed_html_pages()
     off, on = CleanConfig(html_fallback=0), CleanConfig(html_fallback=args.factor)
     seconds = {off: 0.0, on: 0.0}
     taken = 0

@@ -16,11 +16,10 @@ Prints the CPU seconds of each and their ratio.
 from __future__ import annotations
 
 import argparse
-import gc
 import time
 
-from bench.shared import extraction_pages, require_shared
-from pipeline import compiled, dedup, extract
+from bench.shared import warmed_html_pages
+from pipeline import extract
 from pipeline.clean import clean_documents
 from pipeline.config import CleanConfig
 from pipeline.document import Document
@@ -30,13 +29,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--html-fallback", type=float, default=CleanConfig.html_fallback)
     args = ap.parse_args()
-    require_shared()
-    extract.warm_up()
-    compiled.warm_up()  # as a run does before its shard processes fork
-    dedup.warm_up()
-    pages = [(page_id, html) for _, page_id, _, html, _ in extraction_pages()]
-    gc.collect()
-    gc.freeze()
+    pages = warmed_html_pages()
     config = CleanConfig(html_fallback=args.html_fallback)
     alone = pipeline = 0.0
 

@@ -34,6 +34,24 @@ def extraction_pages(sets=("aeb", "wcxb-dev")):
             yield name, page_id, site_of(urls.get((name, page_id), "")), html, gold
 
 
+def warmed_html_pages() -> list[tuple[str, str]]:
+    """(page id, html) of every extraction benchmark page, in a process
+    set up as a run's scheduling process is before its shards fork: the
+    libraries' first-use work done (``warm_up``), the heap frozen out of
+    garbage collection. For CPU timings of the per-page stages."""
+    import gc
+
+    from pipeline import compiled, dedup, extract
+    require_shared()
+    extract.warm_up()
+    compiled.warm_up()
+    dedup.warm_up()
+    pages = [(page_id, html) for _, page_id, _, html, _ in extraction_pages()]
+    gc.collect()
+    gc.freeze()
+    return pages
+
+
 def site_of(url: str) -> str:
     host = urlparse(url).netloc.lower()
     return host[4:] if host.startswith("www.") else host
