@@ -65,7 +65,8 @@ _WHOLE_LINE_CHROME: tuple[tuple[str, str], ...] = (
                       # shopping buttons of affiliate reviews
                       r"check (?:the )?(?:latest |current |today'?s )?price(?: (?:on|at) [\w.]+)?|"
                       r"buy (?:it )?(?:now|(?:on|at|from) [\w.]+)|shop now|view (?:the )?deal|"
-                      r"see (?:the )?(?:price|deal|it)(?: (?:on|at) [\w.]+)?|"
+                      r"see (?:the )?(?:price|deal|it)(?: (?:on|at) [\w.]+)?|(?:active|get the|shop the) deals?|"
+                      r"use (?:coupon |promo |discount )?code \w+|"
                       # the label in other languages (pt, es, fr, de, it, nl, id)
                       r"publicidade|publicidad|publicit[eé]|anzeige|werbung|pubblicit[aà]|advertentie|iklan)"),
     ("comments", r"(?:\d+\s+)?(?:comments?|replies|reply|leave a (?:comment|reply)|post a comment|add a comment|"
@@ -92,7 +93,9 @@ _WHOLE_LINE_CHROME: tuple[tuple[str, str], ...] = (
                 r"(?:artikel|berita) terkait)"),
     # one share button or a row of them ("Facebook Twitter LinkedIn Email")
     ("social", rf"(?:{_SHARE_BUTTON}(?:\s*[|/·•,]?\s*{_SHARE_BUTTON})*|"
-               r"share this(?: article| story)?|share on \w+|follow us(?: on \w+)?|"
+               r"share this(?: article| story| post| page)?(?: (?:on|via|with) \w+)?|share on \w+|follow us(?: on \w+)?|"
+               # an embedded post's placeholder
+               r"view (?:this |the )?(?:post|photo|video|tweet) on [\w.]+|"
                r"(?:share|follow)(?:\s*[|/·]\s*\w+)+)"),
     ("navigation", r"(?:home|menu|search|skip to (?:main )?content|back to top|next|previous|close|"
                    r"sections|navigation|main menu|open menu|toggle navigation|log ?in|sign ?in|sign ?up|"
@@ -102,7 +105,9 @@ _WHOLE_LINE_CHROME: tuple[tuple[str, str], ...] = (
                    # call-to-action buttons
                    r"learn more|find out more|discover more|see more(?: \w+)?|view more|watch now|"
                    r"get started(?: today| now)?|book a (?:demo|call)(?: today)?|"
-                   r"request a (?:demo|quote|custom quote|free quote)|contact us(?: today)?)"),
+                   r"request a (?:demo|quote|custom quote|free quote)|contact us(?: today)?|apply (?:now|today|online)|"
+                   # a player's button, a form's (not a label, "Website:", with its value on the next line)
+                   r"(?:play|watch) (?:the )?video|(?:video|submit|website)(?!\s*:))"),
     ("prompt", r"(?:fourteen|\d+|free) days? free|free trial|try it free|"
                r"sign up to read this article|already (?:a member|a subscriber|have an account)\??.*|"
                r"you have \d+ free (?:articles?|stories) (?:left|remaining).*|"
@@ -114,6 +119,8 @@ _WHOLE_LINE = tuple((reason, Prefiltered(re.compile(rf"^[\W_]*{body}[\W_]*$", _I
 _PHRASE_CHROME: tuple[tuple[str, str], ...] = (
     ("appeal", r"\b(?:your (?:support|donation|contribution|gift)|donat(?:e|ion|ions|ing) (?:to|now|today)|make a (?:donation|contribution)|"
                r"support (?:us|our (?:journalism|work|reporting|newsroom)|independent journalism)|"
+               r"(?:one-off|one-time|monthly|recurring) (?:or (?:one-off|one-time|monthly|recurring) )?donations?|"
+               r"non-?profit newsroom|"
                r"(?:become|join us as) a (?:member|supporter|patron|subscriber)|"
                r"(?:reader|listener|member)[- ](?:funded|supported)|paywalls?\b|"
                r"(?:quality|independent|trusted|fearless) journalism (?:should|is|needs|matters|costs)|"
@@ -157,7 +164,7 @@ CHROME_CATEGORIES = tuple(dict.fromkeys(r for r, _ in _WHOLE_LINE_CHROME + _PHRA
 # Photo credits and captions: "Photograph: X/AP", "X | Getty Images", "(X via Getty Images)",
 # "(Photo by X / AFP)", "Image: Reuters", "(AP Photo/X)".
 _CREDIT_PATTERN = re.compile(
-    r"(?:\b(?:photograph|photo|image|picture|illustration|credit|source|video)(?:\s+by)?\s*:\s*[^.]{2,80}$|"
+    r"(?:\b(?:photograph|photo|image|picture|illustration|credit|source|video)(?:\s+by)?\s*:\s*[^.]{2,80}\.?$|"
     r"\((?:[^()]{0,80}\b(?:via getty images|getty images|photo by|photograph by|ap photo|afp|reuters|"
     r"epa|shutterstock|alamy|pool|file photo|handout)\b[^()]{0,80})\)\s*$|"
     r"[/|]\s*(?:ap|afp|reuters|epa|getty images|pa|shutterstock|alamy|bloomberg|corbis|wireimage|redux|sipa|"

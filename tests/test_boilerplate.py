@@ -322,6 +322,27 @@ def test_donation_appeals_that_name_the_cost_of_the_work_are_chrome():
     # An article's sentences about support and costs are not.
     assert chrome_reason("The clinic said the vaccine is free to residents but far from cheap to produce.") is None
     assert chrome_reason("Residents support the plan so we can expect work to start in May, he said.") is None
+    assert chrome_reason("Our nonprofit newsroom depends on monthly donations from readers like you.") == "appeal"
+    assert chrome_reason("Set up a recurring donation in two minutes.") == "appeal"
+    # Pension contributions are not donations.
+    assert chrome_reason("Monthly contributions to the pension fund rose by 4% last year.") is None
+
+
+def test_buttons_and_labels_of_players_forms_and_embeds_are_chrome():
+    for line in ("Apply now", "Play Video", "Video", "Submit", "Website", "Share this on WhatsApp",
+                 "View this post on Instagram", "Use coupon code SAVE10", "Active Deal"):
+        assert chrome_reason(line) is not None, line
+    # A label whose value is on the next line, and sentences with the same words, stay.
+    for line in ("Website:", "Website: halbury.example", "Apply now for the grant, the council urged.",
+                 "The video was shared widely on Sunday."):
+        assert chrome_reason(line) is None, line
+
+
+def test_a_credit_that_ends_with_a_full_stop_is_a_caption():
+    assert chrome_reason("Image source: Getty Images.") == "caption"
+    assert chrome_reason("Traffic at dusk on the ring road. Photo: Ann Lee/Flickr.") == "caption"
+    # A sentence after a label is not a credit.
+    assert chrome_reason("Source: the ministry said exports fell. Officials expect a rebound.") is None
 
 
 def test_a_more_from_the_site_heading_starts_related_stories():
