@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from . import spam
 from .config import CleanConfig
-from .document import count_words
+from .document import count_words, has_unspaced_script
 from .linemodel import default_model, default_neutral_model, smooth
 from .prefilter import Prefiltered, fold
 
@@ -39,7 +39,8 @@ from .prefilter import Prefiltered, fold
 _I = re.IGNORECASE
 
 # Terminal punctuation, possibly followed by closing quotes or brackets.
-_TERMINAL = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
+# Chinese and Japanese end sentences with full-width marks ("。", "！", "？").
+_TERMINAL = re.compile(r"[.!?…:;。！？；：][\"'”’»)\]」』）】]*$")
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 _ALNUM = re.compile(r"[^\W_]")
 
@@ -207,6 +208,8 @@ _DATE_PATTERNS = (
     re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)"),
     re.compile(rf"\b(?P<mon>{_MONTHS})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", _I),
     re.compile(rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<mon>{_MONTHS})\.?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", _I),
+    # Chinese and Japanese "2026年3月14日", Korean "2026년 3월 14일"
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)\s*[年년]\s*(?P<m>[01]?\d)\s*[月월]\s*(?P<d>[0-3]?\d)\s*[日일]"),
 )
 # Every date pattern holds a year of this form: lines without one are settled by one search.
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -279,6 +282,11 @@ class Line:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _word_count(text: str) -> int:
+    """Words of a line; in a script written without spaces (Chinese,
+    Japanese, Thai…) by ``count_words``'s measure, so that a paragraph in
+    those scripts is as long as it reads, not a few "words" between commas."""
+    if has_unspaced_script(text):
+        return count_words(text)
     return len(_WORD.findall(text))
 
 
@@ -326,7 +334,7 @@ def split_lines(text: str) -> list[Line]:
 WRAP_MIN_LINES = 3
 WRAP_FILL = 0.72
 WRAP_MIN_WIDTH, WRAP_MAX_WIDTH = 40, 110
-_SENTENCE_BREAK = re.compile(r"[.!?:;\"”’)]$")
+_SENTENCE_BREAK = re.compile(r"[.!?:;\"”’)。！？；：」』）】]$")
 # A run joined by unwrap whose lines go on mostly with a capital ("Time
 # tracking and project tools" / "Bank feeds with reconciliation"; a column
 # of headlines) is a list, not a wrapped paragraph, whose lines go on mid-

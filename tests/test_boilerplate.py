@@ -372,6 +372,9 @@ def test_parse_date_formats():
     # Text pulled out of a page glues neighbouring elements together.
     assert parse_date("Posted on June 29, 2020Updated November 12, 2021") == "2020-06-29"
     assert parse_date("June 3, 20255") is None
+    # Chinese and Japanese, Korean.
+    assert parse_date("2026年3月14日 09:15") == "2026-03-14"
+    assert parse_date("2026년 3월 14일") == "2026-03-14"
 
 
 def test_seed_articles_are_cleaned(seeds):

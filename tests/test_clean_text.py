@@ -403,3 +403,29 @@ def test_short_news_about_blocking_and_outages_is_kept():
     for brief in briefs:
         doc = clean_document(Document(id="b", source="b.txt", text=brief, kind="text"))
         assert doc.status == "kept", doc.reason
+
+
+# A scraped page in Chinese, written for this test: menu, headline, date line,
+# five paragraphs (one line each, ending in "。"), related links, share bar.
+ZH_ARTICLE = [
+    "经过一年多的施工，位于城市东部的滨河公园改造工程于今天上午正式完工。改造后的公园新增了三公里长的步行道、两座儿童游乐场和一个可容纳五百人的露天剧场，全部设施向市民免费开放。",
+    "公园管理处负责人表示，这次改造最重要的目标是让更多居民能够方便地走到河边。过去，沿河的大部分地段被围墙和停车场占据，居民只能从两个入口进入，而现在沿河一共设置了十一个出入口。",
+    "附近居民李女士说，她每天早上都会带孩子来公园散步。她认为新的步行道比以前宽了很多，晚上的照明也更充足，老人和孩子走起来都更放心。",
+    "据介绍，改造工程总投资约一点二亿元，其中一部分资金用于治理河道污染。环保部门的监测数据显示，今年河水的主要指标已经连续六个月达到三类水标准，比改造前明显改善。",
+    "管理处还计划在明年春天举办第一届河畔音乐节，届时露天剧场将安排二十多场免费演出，欢迎市民参加。",
+]
+ZH_PAGE = "\n".join(["首页", "新闻", "国际", "财经", "体育", "科技", "登录", "注册",
+                     "城市公园改造工程今日完工 市民可免费入园", "2026年3月14日 08:30 来源：本报记者 王明", *ZH_ARTICLE,
+                     "相关新闻", "地铁三号线延长段下月试运行", "市图书馆周末延长开放时间", "分享到：微信 微博"])
+
+
+def test_an_article_in_chinese_keeps_its_paragraphs_apart_and_its_headline_in_metadata():
+    # A line of Chinese is one "word" between commas to a word pattern: a
+    # paragraph looked like a short label, the page's paragraphs, which end
+    # in "。", were joined as one hard-wrapped paragraph, and the page came
+    # out empty with all of it as its title.
+    doc = clean_document(Document(id="zh", source="zh.txt", text=ZH_PAGE, kind="text"))
+    assert doc.status == "kept"
+    assert doc.text.split("\n\n") == ZH_ARTICLE
+    assert doc.metadata["title"] == "城市公园改造工程今日完工 市民可免费入园"
+    assert doc.metadata["date"] == "2026-03-14"
