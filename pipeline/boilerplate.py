@@ -39,8 +39,11 @@ from .prefilter import Prefiltered, fold
 _I = re.IGNORECASE
 
 # Terminal punctuation, possibly followed by closing quotes or brackets.
-# Chinese and Japanese end sentences with full-width marks ("。", "！", "？").
-_TERMINAL = re.compile(r"[.!?…:;。！？；：][\"'”’»)\]」』）】]*$")
+# Sentence ends of other scripts: Chinese and Japanese full-width marks
+# ("。", "！", "？"), the Devanagari danda ("।"), the Arabic question mark and
+# Urdu full stop, the Armenian, Ethiopic and Myanmar full stops.
+_OTHER_SENTENCE_ENDS = "。！？；：।॥؟۔։።။"
+_TERMINAL = re.compile(rf"[.!?…:;{_OTHER_SENTENCE_ENDS}][\"'”’»)\]」』）】]*$")
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 _ALNUM = re.compile(r"[^\W_]")
 
@@ -49,17 +52,18 @@ _GLUED = re.compile(r"(?<=[a-z\u00e0-\u00ff][.!?])(?=[A-Z\u00c0-\u00de][a-z\u00e
 # "list 1 of 3Russia-Ukraine war": a slider or related-list marker fused to a headline.
 _LIST_MARKER = re.compile(r"^[-•*·]?\s*(?:list|item|slide|story|image|photo)\s+\d+\s+of\s+\d+\s*", _I)
 
-# "Read also" in Portuguese, Spanish, French, German, Italian, Dutch and
-# Indonesian: a related-stories heading alone, a related link before a colon.
+# "Read also" in Portuguese, Spanish, French, German, Italian, Dutch,
+# Indonesian and Hindi: a related-stories heading alone, a related link
+# before a colon.
 _READ_ALSO_ELSEWHERE = (r"leia (?:tamb[eé]m|mais)|veja tamb[eé]m|lee tambi[eé]n|(?:[àa] )?lire aussi|mehr dazu|"
-                        r"leggi anche|lees ook|baca juga")
+                        r"leggi anche|lees ook|baca juga|(?:ये|यह) भी पढ़ें|और पढ़ें")
 
 # Lines that are chrome by their wording, whatever the site. Each pattern is
 # matched against the whole line (short furniture) or anywhere in it (appeal
 # and prompt phrases), with the reason it is removed for.
 _SHARE_BUTTON = (r"(?:share|tweet|email|print|copy link|facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|"
                  r"telegram|messenger|flipboard|threads|bluesky|"
-                 r"compartilh(?:e|ar)|compartir|partager|teilen|condividi|delen|bagikan)")
+                 r"compartilh(?:e|ar)|compartir|partager|teilen|condividi|delen|bagikan|शेयर करें)")
 _WHOLE_LINE_CHROME: tuple[tuple[str, str], ...] = (
     ("advertisement", r"(?:advertisement|advertising|sponsored(?: content)?|ad|ads|promoted|paid (?:post|content)|"
                       r"story continues below(?: advertisement)?|continue reading below|scroll to continue|"
@@ -91,7 +95,9 @@ _WHOLE_LINE_CHROME: tuple[tuple[str, str], ...] = (
                 r"sur le m[eê]me sujet|articles similaires|les plus lus|das k[oö]nnte sie auch interessieren|"
                 r"mehr zum thema|weitere artikel|[aä]hnliche artikel|meistgelesen|potrebbe interessarti|"
                 r"articoli correlati|i pi[uù] letti|gerelateerde artikelen|meest gelezen|"
-                r"(?:artikel|berita) terkait)"),
+                r"(?:artikel|berita) terkait|"
+                # Hindi
+                r"संबंधित (?:खबरें|ख़बरें|समाचार|लेख))"),
     # one share button or a row of them ("Facebook Twitter LinkedIn Email")
     ("social", rf"(?:{_SHARE_BUTTON}(?:\s*[|/·•,]?\s*{_SHARE_BUTTON})*|"
                r"share this(?: article| story| post| page)?(?: (?:on|via|with) \w+)?|share on \w+|follow us(?: on \w+)?|"
@@ -334,7 +340,7 @@ def split_lines(text: str) -> list[Line]:
 WRAP_MIN_LINES = 3
 WRAP_FILL = 0.72
 WRAP_MIN_WIDTH, WRAP_MAX_WIDTH = 40, 110
-_SENTENCE_BREAK = re.compile(r"[.!?:;\"”’)。！？；：」』）】]$")
+_SENTENCE_BREAK = re.compile(rf"[.!?:;\"”’){_OTHER_SENTENCE_ENDS}」』）】]$")
 # A run joined by unwrap whose lines go on mostly with a capital ("Time
 # tracking and project tools" / "Bank feeds with reconciliation"; a column
 # of headlines) is a list, not a wrapped paragraph, whose lines go on mid-

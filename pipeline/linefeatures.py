@@ -61,7 +61,8 @@ ada adalah akan atau dan dari dengan di ini itu juga kami karena ke kita oleh pa
 yang
 """.split()) - STOP_WORDS
 
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?:\s|$)|[。！？][」』）】]*")  # no space after the full-width ones
+# (no space after the full-width marks of Chinese and Japanese)
+_SENTENCE_END = re.compile(r"[.!?…।॥؟۔։።။][\"'”’)\]]*(?:\s|$)|[。！？][」』）】]*")
 _URLISH = re.compile(r"https?://|www\.|\.com\b|\.org\b|@\w+\.", re.IGNORECASE)
 _URLISH_TEST = Prefiltered(_URLISH)  # run only on lines holding "http", "www.", ".com", ".org" or "@"
 _BULLET = re.compile(r"^(?:[-•*·▪►>]|\d{1,2}[.)]\s)")

@@ -300,7 +300,7 @@ def test_shopping_buttons_disclosures_and_credits_are_chrome():
 
 def test_related_headings_and_links_in_other_languages_are_chrome():
     for heading in ("Você pode gostar...", "Artigos relacionados", "À lire aussi", "Mehr zum Thema", "Leggi anche",
-                    "Te puede interesar", "Baca juga"):
+                    "Te puede interesar", "Baca juga", "संबंधित खबरें", "ये भी पढ़ें"):
         assert chrome_reason(heading) == "related", heading
     result = rules_only("\n".join([P1, "Leia também: Prefeito anuncia obras na ponte", P2, P3]))
     assert result.text.split("\n\n") == [P1, P2, P3]

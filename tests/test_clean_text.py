@@ -429,3 +429,24 @@ def test_an_article_in_chinese_keeps_its_paragraphs_apart_and_its_headline_in_me
     assert doc.text.split("\n\n") == ZH_ARTICLE
     assert doc.metadata["title"] == "城市公园改造工程今日完工 市民可免费入园"
     assert doc.metadata["date"] == "2026-03-14"
+
+
+# The same in Hindi (paragraphs of one sentence each, ending in "।").
+HI_ARTICLE = [
+    "नगर निगम ने सोमवार से शहर के पूर्वी हिस्से में बारह नई बसें चलाना शुरू किया है।",
+    "ये बसें सुबह छह बजे से रात ग्यारह बजे तक हर पंद्रह मिनट पर मिलेंगी।",
+    "अधिकारियों के अनुसार इससे रोज़ लगभग बीस हज़ार यात्रियों को फ़ायदा होगा।",
+    "पहले दिन कई यात्रियों ने कहा कि अब उन्हें ऑटो पर ज़्यादा पैसे नहीं खर्च करने पड़ेंगे।",
+    "निगम अगले महीने पश्चिमी इलाक़े के लिए भी ऐसी ही सेवा शुरू करने की योजना बना रहा है।",
+]
+HI_PAGE = "\n".join(["होम", "देश", "विदेश", "खेल", "लॉग इन", "शहर में नई बस सेवा शुरू, यात्रियों को मिलेगी राहत",
+                     "14 मार्च 2026", *HI_ARTICLE, "संबंधित खबरें", "मेट्रो का नया स्टेशन अगले हफ्ते खुलेगा", "शेयर करें"])
+
+
+def test_an_article_in_hindi_keeps_its_paragraphs_apart_and_loses_its_related_links():
+    # "।" ends a sentence: the paragraphs were joined as one hard-wrapped
+    # line, with the related-news heading glued to its end.
+    doc = clean_document(Document(id="hi", source="hi.txt", text=HI_PAGE, kind="text"))
+    assert doc.status == "kept"
+    assert doc.text.split("\n\n") == HI_ARTICLE
+    assert doc.metadata["title"] == "शहर में नई बस सेवा शुरू, यात्रियों को मिलेगी राहत"
