@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import argparse
 import gc
-import tempfile
 import time
 from pathlib import Path
 
-from bench.shared import require_shared
+from bench.shared import planted_raw_folder, warm_as_a_run
 
 
 def main() -> None:
@@ -27,22 +26,15 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
-    require_shared()
-    from bench.planted import generate
-    from pipeline import compiled, dedup
     from pipeline.clean import FINISH_BATCH, GC_THRESHOLD, finish_many, prepare, recurring_lines
     from pipeline.config import CleanConfig, DedupConfig, ReadConfig
     from pipeline.dedup import fingerprint_texts
     from pipeline.sources import read_source
 
-    with tempfile.TemporaryDirectory(prefix="doc-stages-") as work:
-        generate(Path(work) / "corpus", seed=args.seed, originals=int(args.docs / 1.6), copy_share=0.3)
-        raw = Path(work) / "corpus" / "raw"
+    with planted_raw_folder(args.docs, args.seed, "doc-stages-") as raw:
         files = sorted(f.name for f in raw.iterdir())
         clean_config = CleanConfig()
-        dedup.warm_up()
-        compiled.warm_up()
-        gc.collect()
+        warm_as_a_run()
         gc.freeze()
         gc.set_threshold(GC_THRESHOLD)  # as clean_documents runs
         spent: dict[str, float] = {}

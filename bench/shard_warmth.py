@@ -13,12 +13,9 @@ the caches hold.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
-import tempfile
-from pathlib import Path
 
-from bench.shared import require_shared
+from bench.shared import planted_raw_folder, warm_as_a_run
 
 
 def main() -> None:
@@ -26,23 +23,17 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
-    require_shared()
-    from bench.planted import generate
-    from pipeline import compiled, dedup
     from pipeline.batch import clean_shard
     from pipeline.config import CleanConfig, DedupConfig, ReadConfig, fingerprint
     from pipeline.corpus import plan_batch
 
-    with tempfile.TemporaryDirectory(prefix="shard-warmth-") as work:
-        generate(Path(work) / "corpus", seed=args.seed, originals=int(args.docs / 1.6), copy_share=0.3)
-        raw = str(Path(work) / "corpus" / "raw")
+    with planted_raw_folder(args.docs, args.seed, "shard-warmth-") as raw_path:
+        raw = str(raw_path)
         configs = (ReadConfig(), CleanConfig(), DedupConfig())
-        plan = plan_batch(raw, Path(work) / "clean", fingerprint(*configs), shard_size=10**9)
+        plan = plan_batch(raw, raw_path.parent.parent / "clean", fingerprint(*configs), shard_size=10**9)
         plan.shards = [list(range(len(plan.files)))]  # one shard, whatever the planner's balancing
         files = len(plan.files)
-        dedup.warm_up()
-        compiled.warm_up()
-        gc.collect()
+        warm_as_a_run()
         for label in ("cold", "warm", "warm again"):
             before = os.times()
             clean_shard(raw, plan, 0, *configs)

@@ -2,8 +2,11 @@
 copying any of it into the repo."""
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -50,6 +53,31 @@ def warmed_html_pages() -> list[tuple[str, str]]:
     gc.collect()
     gc.freeze()
     return pages
+
+
+@contextlib.contextmanager
+def planted_raw_folder(docs: int, seed: int, prefix: str) -> Iterator[Path]:
+    """The raw folder of a planted corpus of about ``docs`` scraped-text
+    documents (bench/planted.py: stories with real chrome, a third of them
+    copies), in a temporary folder removed afterwards; its parent's parent
+    is free for a clean folder."""
+    from bench.planted import generate
+    require_shared()
+    with tempfile.TemporaryDirectory(prefix=prefix) as work:
+        generate(Path(work) / "corpus", seed=seed, originals=int(docs / 1.6), copy_share=0.3)
+        yield Path(work) / "corpus" / "raw"
+
+
+def warm_as_a_run() -> None:
+    """The text cleaner's libraries loaded and compiled as a run's
+    scheduling process does before its shards fork, and the garbage
+    collected."""
+    import gc
+
+    from pipeline import compiled, dedup
+    dedup.warm_up()
+    compiled.warm_up()
+    gc.collect()
 
 
 def site_of(url: str) -> str:
