@@ -39,11 +39,16 @@ from .prefilter import Prefiltered, fold
 _I = re.IGNORECASE
 
 # Terminal punctuation, possibly followed by closing quotes or brackets.
-# Sentence ends of other scripts: Chinese and Japanese full-width marks
-# ("。", "！", "？"), the Devanagari danda ("।"), the Arabic question mark and
-# Urdu full stop, the Armenian, Ethiopic and Myanmar full stops.
-_OTHER_SENTENCE_ENDS = "。！？；：।॥؟۔։።။"
-_TERMINAL = re.compile(rf"[.!?…:;{_OTHER_SENTENCE_ENDS}][\"'”’»)\]」』）】]*$")
+# Sentence ends of other scripts: Chinese and Japanese full stops, which no
+# space follows ("。", "！", "？", closed by "」" and the like), and the
+# Devanagari danda ("।"), the Arabic question mark, the Urdu, Armenian,
+# Ethiopic and Myanmar full stops, which a space follows as "." does. With
+# the full-width ";" and ":", the line-end tests take them as they take the
+# ASCII ones.
+FULL_WIDTH_STOPS, FULL_WIDTH_CLOSERS = "。！？", "」』）】"
+SPACED_STOPS = "।॥؟۔։።။"
+_OTHER_SENTENCE_ENDS = FULL_WIDTH_STOPS + SPACED_STOPS + "；："
+_TERMINAL = re.compile(rf"[.!?…:;{_OTHER_SENTENCE_ENDS}][\"'”’»)\]{FULL_WIDTH_CLOSERS}]*$")
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 _ALNUM = re.compile(r"[^\W_]")
 
@@ -340,7 +345,7 @@ def split_lines(text: str) -> list[Line]:
 WRAP_MIN_LINES = 3
 WRAP_FILL = 0.72
 WRAP_MIN_WIDTH, WRAP_MAX_WIDTH = 40, 110
-_SENTENCE_BREAK = re.compile(rf"[.!?:;\"”’){_OTHER_SENTENCE_ENDS}」』）】]$")
+_SENTENCE_BREAK = re.compile(rf"[.!?:;\"”’){_OTHER_SENTENCE_ENDS}{FULL_WIDTH_CLOSERS}]$")
 # A run joined by unwrap whose lines go on mostly with a capital ("Time
 # tracking and project tools" / "Bank feeds with reconciliation"; a column
 # of headlines) is a list, not a wrapped paragraph, whose lines go on mid-

@@ -19,8 +19,8 @@ import numpy as np
 
 from . import spam
 from .prefilter import Prefiltered, fold
-from .boilerplate import (_READER_ADDRESS, _TERMINAL, _WORD, CHROME_CATEGORIES, Line, chrome_category, is_credit,
-                          is_paragraph, line_key, parse_date, unquoted)
+from .boilerplate import (_READER_ADDRESS, _TERMINAL, _WORD, CHROME_CATEGORIES, FULL_WIDTH_CLOSERS, FULL_WIDTH_STOPS,
+                          SPACED_STOPS, Line, chrome_category, is_credit, is_paragraph, line_key, parse_date, unquoted)
 
 # A small English stop-word list: article prose is full of them, menus and
 # headlines are not.
@@ -61,8 +61,7 @@ ada adalah akan atau dan dari dengan di ini itu juga kami karena ke kita oleh pa
 yang
 """.split()) - STOP_WORDS
 
-# (no space after the full-width marks of Chinese and Japanese)
-_SENTENCE_END = re.compile(r"[.!?…।॥؟۔։።။][\"'”’)\]]*(?:\s|$)|[。！？][」』）】]*")
+_SENTENCE_END = re.compile(rf"[.!?…{SPACED_STOPS}][\"'”’)\]]*(?:\s|$)|[{FULL_WIDTH_STOPS}][{FULL_WIDTH_CLOSERS}]*")
 _URLISH = re.compile(r"https?://|www\.|\.com\b|\.org\b|@\w+\.", re.IGNORECASE)
 _URLISH_TEST = Prefiltered(_URLISH)  # run only on lines holding "http", "www.", ".com", ".org" or "@"
 _BULLET = re.compile(r"^(?:[-•*·▪►>]|\d{1,2}[.)]\s)")
