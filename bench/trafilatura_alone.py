@@ -1,8 +1,10 @@
 """trafilatura's extraction alone, as a careful user would run it on a folder
-of HTML pages with 2 processes: the same call the pipeline makes
-(``pipeline.extract.extract_html``: text and metadata), the date parser
-warmed once before the processes fork (``warm_up``, as the pipeline does),
-pages handed out 8 at a time.
+of HTML pages with 2 processes: trafilatura's own call for what the pipeline
+takes from a page (``trafilatura.bare_extraction`` with the pipeline's
+options, ``pipeline.extract.trafilatura_options``: text and metadata; the
+pipeline's call skips the metadata searches it does not read, this one does
+not), the date parser warmed once before the processes fork (``warm_up``, as
+the pipeline does), pages handed out 8 at a time.
 
     python -m bench.trafilatura_alone DIR
 
@@ -15,11 +17,21 @@ import sys
 from multiprocessing import get_context
 from pathlib import Path
 
-from pipeline.extract import extract_html, warm_up
+import trafilatura
+
+from pipeline.extract import trafilatura_options, warm_up
+
+_OPTIONS = trafilatura_options()
+
+
+def extract(html: str):
+    """trafilatura's result for one page (None where it finds nothing)."""
+    return trafilatura.bare_extraction(html, **_OPTIONS)
 
 
 def _extract(path: str) -> int:
-    return len(extract_html(Path(path).read_text(encoding="utf-8", errors="replace"))[0])
+    result = extract(Path(path).read_text(encoding="utf-8", errors="replace"))
+    return len(result.text or "") if result is not None else 0
 
 
 def main() -> None:

@@ -124,3 +124,39 @@ def test_a_page_without_an_article_is_rejected_as_it_was_without_the_fallback():
         for config in (CleanConfig(), CleanConfig(html_fallback=0)):
             doc = clean_document(Document(id="a", source="a.html", text=html, kind="html"), config)
             assert (doc.status, doc.reason) == ("rejected", reason), (html, config.html_fallback)
+
+
+TAGGED_PAGE = (
+    "<html><head><title>Channel to be dredged | Harbour Gazette</title>"
+    '<meta name="author" content="Mira Okafor"><meta property="article:published_time" content="2026-07-14">'
+    '<meta property="og:site_name" content="Harbour Gazette"><link rel="canonical" href="https://gazette.example/dredge">'
+    '</head><body><nav><a href="/category/harbour/">Harbour</a></nav>'
+    f"<article><h1>Channel to be dredged</h1><p>{PARAGRAPH}</p><p>{PARAGRAPH.replace('northern', 'southern')}</p>"
+    '<div class="tags">Tags: <a href="/tag/fishing/">fishing</a> <a href="/tags/boats/">boats</a></div></article>'
+    '<footer><a rel="license" href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a></footer>'
+    "</body></html>")
+
+
+def test_extraction_skips_only_the_metadata_the_pipeline_drops(monkeypatch):
+    """Categories, tags and licence are not looked for (16% of trafilatura's
+    time on the benchmark pages); the text and the five kept fields are what
+    trafilatura's own call gives, and its functions are put back after."""
+    import trafilatura
+    import trafilatura.metadata as metadata
+    from pipeline.extract import trafilatura_options
+    calls = []
+    for name in ("extract_catstags", "extract_license"):
+        original = getattr(metadata, name)
+        monkeypatch.setattr(metadata, name, lambda *a, _f=original, _n=name: calls.append(_n) or _f(*a))
+    counted = metadata.extract_catstags, metadata.extract_license
+
+    full = trafilatura.bare_extraction(TAGGED_PAGE, **trafilatura_options())
+    assert sorted(set(calls)) == ["extract_catstags", "extract_license"]
+    assert full.tags and full.license  # the page has them: the searches have something to skip
+    calls.clear()
+    text, found = extract_html(TAGGED_PAGE)
+    assert calls == []
+    assert (metadata.extract_catstags, metadata.extract_license) == counted
+    assert text == full.text and "southern channel" in text
+    assert found == {"title": full.title, "author": "Mira Okafor", "date": "2026-07-14", "url": full.url,
+                     "sitename": "Harbour Gazette"}
