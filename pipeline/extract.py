@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import re
+import threading
 
 import trafilatura
 import trafilatura.metadata
@@ -52,27 +53,40 @@ def extract_html(html: str | HtmlElement, config: CleanConfig = CleanConfig()) -
 # trafilatura's metadata step also looks for a page's categories, tags and
 # licence, which the pipeline never reads: on the 890 benchmark pages those
 # searches (XPath over every link of the page) were 16% of trafilatura's
-# CPU time (6.3 of 39.8 s, ``python -m bench.html_overhead``), and the text
-# and the five fields kept came out identical without them.
+# CPU time (6.3 of 39.8 s, each page through both calls in one process),
+# and the text and the five fields kept came out identical without them.
 _UNUSED_METADATA = {"extract_catstags": lambda metatype, tree: [], "extract_license": lambda tree: None}
+_SKIPPING = threading.Lock()
+_skippers = 0  # extractions under way that skip them
+_skipped: dict = {}  # trafilatura's own functions, while they are swapped out
 
 
 @contextlib.contextmanager
 def _without_unused_metadata():
     """trafilatura's metadata step without the searches whose results the
-    pipeline drops, for the length of one extraction: its module's
-    functions are swapped for ones that find nothing, then put back (a
-    process extracts one page at a time). A trafilatura without these
+    pipeline drops, while an extraction is under way: its module's
+    functions are swapped for ones that find nothing, and put back when
+    the last extraction under way (in any thread) ends; a call to
+    trafilatura itself from another thread in that time finds no
+    categories, tags or licence either. A trafilatura without these
     functions is left as it is, only slower."""
+    global _skippers
     module = trafilatura.metadata
-    saved = {name: getattr(module, name) for name in _UNUSED_METADATA if hasattr(module, name)}
-    for name in saved:
-        setattr(module, name, _UNUSED_METADATA[name])
+    with _SKIPPING:
+        if _skippers == 0:
+            _skipped.update((name, getattr(module, name)) for name in _UNUSED_METADATA if hasattr(module, name))
+            for name in _skipped:
+                setattr(module, name, _UNUSED_METADATA[name])
+        _skippers += 1
     try:
         yield
     finally:
-        for name, function in saved.items():
-            setattr(module, name, function)
+        with _SKIPPING:
+            _skippers -= 1
+            if _skippers == 0:
+                for name, function in _skipped.items():
+                    setattr(module, name, function)
+                _skipped.clear()
 
 
 def trafilatura_options(config: CleanConfig = CleanConfig()) -> dict:

@@ -160,3 +160,16 @@ def test_extraction_skips_only_the_metadata_the_pipeline_drops(monkeypatch):
     assert text == full.text and "southern channel" in text
     assert found == {"title": full.title, "author": "Mira Okafor", "date": "2026-07-14", "url": full.url,
                      "sitename": "Harbour Gazette"}
+
+
+def test_extractions_in_threads_leave_trafilatura_as_it_was():
+    """The skipped searches are swapped back when the last extraction under
+    way ends, whatever order threads finish in."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import trafilatura.metadata as metadata
+    own = metadata.extract_catstags, metadata.extract_license
+    with ThreadPoolExecutor(4) as pool:
+        texts = [text for text, _ in pool.map(extract_html, [TAGGED_PAGE] * 16)]
+    assert all("southern channel" in text for text in texts)
+    assert (metadata.extract_catstags, metadata.extract_license) == own
