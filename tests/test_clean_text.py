@@ -450,3 +450,32 @@ def test_an_article_in_hindi_keeps_its_paragraphs_apart_and_loses_its_related_li
     assert doc.status == "kept"
     assert doc.text.split("\n\n") == HI_ARTICLE
     assert doc.metadata["title"] == "शहर में नई बस सेवा शुरू, यात्रियों को मिलेगी राहत"
+
+
+TH_HEADLINE = "กรุงเทพฯ เตรียมเปิดเส้นทางจักรยานใหม่ในย่านเมืองเก่า"
+TH_ARTICLE = [
+    "กรุงเทพมหานครเตรียมเปิดเส้นทางจักรยานใหม่ในย่านเมืองเก่าภายในเดือนหน้า",
+    "ผู้ว่าราชการกรุงเทพมหานครกล่าวว่าโครงการนี้จะช่วยลดปัญหาการจราจรและมลพิษทางอากาศ",
+    "เส้นทางใหม่มีความยาวประมาณสิบสองกิโลเมตร และเชื่อมต่อกับสถานีรถไฟฟ้าสามแห่ง",
+    "ชาวบ้านในพื้นที่ส่วนใหญ่เห็นด้วยกับโครงการ แต่ผู้ค้าริมทางบางรายกังวลเรื่องพื้นที่ขายของ",
+    "สำนักงานเขตจะจัดประชุมรับฟังความคิดเห็นของประชาชนในวันเสาร์ที่จะถึงนี้",
+    "คาดว่าการก่อสร้างจะแล้วเสร็จภายในสิ้นปีนี้ หากไม่มีปัญหาเรื่องงบประมาณ",
+]
+TH_PAGE = "\n".join(["หน้าแรก", "ข่าว", "กีฬา", "บันเทิง", "เข้าสู่ระบบ", TH_HEADLINE, *TH_ARTICLE, "แชร์",
+                     "ข่าวที่เกี่ยวข้อง", "ตลาดน้ำแห่งใหม่เปิดให้บริการแล้ว", "รถไฟฟ้าสายสีชมพูขยายเวลาเดินรถ",
+                     "ติดต่อเรา", "นโยบายความเป็นส่วนตัว"])
+
+
+def test_an_article_in_thai_keeps_its_paragraphs():
+    # Thai marks no sentence end: every paragraph was taken for a wrapped
+    # line (all joined, with the share button) or, once apart, for a
+    # headline, the article's first paragraph removed as the title pass
+    # after pass until the page was rejected as too short.
+    doc = clean_document(Document(id="th", source="th.txt", text=TH_PAGE, kind="text"))
+    assert doc.status == "kept"
+    paragraphs = doc.text.split("\n\n")
+    assert paragraphs[-len(TH_ARTICLE):] == TH_ARTICLE
+    assert set(paragraphs[:-len(TH_ARTICLE)]) <= {TH_HEADLINE}  # the headline may stay: nothing tells it apart
+    assert doc.metadata.get("title") != "เข้าสู่ระบบ"  # "log in"
+    removed = {line: reason for reason, line, _ in doc.removed}
+    assert removed["แชร์"] == "social" and removed["ข่าวที่เกี่ยวข้อง"] == "related"
