@@ -19,8 +19,9 @@ import numpy as np
 
 from . import spam
 from .prefilter import Prefiltered, fold
-from .boilerplate import (_READER_ADDRESS, _TERMINAL, _WORD, CHROME_CATEGORIES, FULL_WIDTH_CLOSERS, FULL_WIDTH_STOPS,
-                          SPACED_STOPS, Line, chrome_category, is_credit, is_paragraph, line_key, parse_date, unquoted)
+from .boilerplate import (_READER_ADDRESS, _TERMINAL, CHROME_CATEGORIES, FULL_WIDTH_CLOSERS, FULL_WIDTH_STOPS,
+                          SPACED_STOPS, Line, chrome_category, is_credit, is_paragraph, line_key, parse_date, unquoted,
+                          words_of)
 
 # A small English stop-word list: article prose is full of them, menus and
 # headlines are not.
@@ -226,7 +227,7 @@ def is_english(lines: list[Line], features: np.ndarray) -> bool:
         return True
     if float((features[long, _STOP_SHARE] * words[long]).sum()) / total >= ENGLISH_MIN_STOP_SHARE:
         return True
-    tokens = [t.lower() for line, is_long in zip(lines, long) if is_long for t in _WORD.findall(line.text)]
+    tokens = [t.lower() for line, is_long in zip(lines, long) if is_long for t in words_of(line.text)]
     other = sum(t in OTHER_STOP_WORDS for t in tokens) / len(tokens)
     script = sum(t[0] > "\u024f" for t in tokens) / len(tokens)  # first letter beyond Latin Extended-B
     return other < OTHER_MIN_STOP_SHARE and script < OTHER_SCRIPT_SHARE
@@ -267,7 +268,7 @@ def _intrinsic(text: str) -> np.ndarray:
     columns are left 0). Cached: a site's chrome recurs on every page, and
     the cleaner's later passes see the kept lines again."""
     f = np.zeros(len(OWN), dtype=np.float32)
-    tokens = _WORD.findall(text)
+    tokens = words_of(text)
     w = len(tokens)
     f[0] = math.log1p(w)
     f[1] = math.log1p(len(text))

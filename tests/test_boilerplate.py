@@ -455,3 +455,18 @@ def test_a_date_in_any_common_format_has_its_day():
     from pipeline.boilerplate import day_of
     assert [day_of(d) for d in ("2026-11-24T09:00:00Z", "Fri, 20 Nov 2026 08:00:00 GMT", "November 3, 2026",
                                 "yesterday", "", None)] == ["2026-11-24", "2026-11-20", "2026-11-03", None, None, None]
+
+
+def test_words_of_indic_scripts_keep_their_vowel_signs():
+    """Python's \\w leaves out combining marks, and the vowel signs of the
+    Indic scripts are such marks: words were cut at each one, a 7-word Hindi
+    line counting 14 (a paragraph, by its count), and lines that differ only
+    in a vowel sign read as the same line."""
+    from pipeline.boilerplate import Line, line_key, words_of
+    for line in ("मेट्रो का नया स्टेशन अगले हफ्ते खुलेगा", "আমাদের শহরে নতুন বাস পরিষেবা চালু হয়েছে",
+                 "சென்னையில் புதிய பேருந்து சேவை தொடங்கியது"):
+        assert Line(line).words == len(line.split())
+        assert words_of(line) == line.split()
+    assert line_key("मेरी किताब") != line_key("मेरे किताब")  # "my book", two genders
+    assert words_of("The board’s plan: dredge the north-east channel by 3.5 p.m.") == \
+        ["The", "board’s", "plan", "dredge", "the", "north-east", "channel", "by", "3.5", "p.m"]
