@@ -479,3 +479,29 @@ def test_an_article_in_thai_keeps_its_paragraphs():
     assert doc.metadata.get("title") != "เข้าสู่ระบบ"  # "log in"
     removed = {line: reason for reason, line, _ in doc.removed}
     assert removed["แชร์"] == "social" and removed["ข่าวที่เกี่ยวข้อง"] == "related"
+
+
+def test_the_headline_byline_and_date_just_above_the_article_are_its_own():
+    # A promotion near the top is the page's first paragraph, so the header
+    # rules read only the menu above it, never the lines between it and the
+    # article, which the model removes: no title, author or date was found.
+    # The headline, byline and date there are the article's.
+    page = "\n".join([
+        "Home", "News", "Sport",
+        "Get our morning briefing in your inbox every weekday and start the day knowing what matters in the valley.",
+        "Sign up", "Local", "Politics", "Business", "Weather",
+        "Harbour channel to be dredged before the autumn",
+        "By Mira Okafor",
+        "Published March 3, 2026",
+        "The harbour board agreed on Monday to dredge the northern channel before the autumn, after two fishing "
+        "boats ran aground there in July.",
+        "Work will start in September and should take six weeks, during which the slipway will stay open to small "
+        "craft at high tide.",
+        "The board said the cost would be met from its reserves and from a grant awarded by the county last year.",
+        "Most read", "Storm closes coast road", "Ferry fares to rise",
+    ])
+    doc = clean_document(Document(id="d", source="d.txt", text=page, kind="text"))
+    assert doc.status == "kept" and doc.text.startswith("The harbour board agreed")
+    assert doc.metadata["date"] == "2026-03-03" and doc.metadata["author"] == "Mira Okafor"
+    assert doc.metadata["title"] == "Harbour channel to be dredged before the autumn"
+    assert "Published March 3, 2026" not in doc.text and "By Mira Okafor" not in doc.text
