@@ -261,12 +261,32 @@ _MONTH_NUMBER.update({name: _MONTH_NUMBER[full] for name, full in (
     ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("jun", "june"),
     ("jul", "july"), ("aug", "august"), ("sep", "september"), ("sept", "september"), ("oct", "october"),
     ("nov", "november"), ("dec", "december"))})
+# Month names of the other languages the chrome rules know (de, fr, es, pt,
+# it, nl), as dates are printed there: "14. März 2026", "14 mars 2026",
+# "14 de marzo de 2026".
+_FOREIGN_MONTHS = (
+    ("januar", "jänner", "janvier", "enero", "janeiro", "gennaio", "januari"),
+    ("februar", "février", "fevrier", "febrero", "fevereiro", "febbraio", "februari"),
+    ("märz", "maerz", "mars", "marzo", "março", "marco", "maart"),
+    ("avril", "abril", "aprile"),
+    ("mai", "mayo", "maio", "maggio", "mei"),
+    ("juni", "juin", "junio", "junho", "giugno"),
+    ("juli", "juillet", "julio", "julho", "luglio"),
+    ("août", "aout", "agosto", "augustus"),
+    ("septembre", "septiembre", "setiembre", "setembro", "settembre"),
+    ("oktober", "octobre", "octubre", "outubro", "ottobre"),
+    ("noviembre", "novembro"),
+    ("dezember", "décembre", "decembre", "diciembre", "dezembro", "dicembre"),
+)
+_FOREIGN_MONTH_NUMBER = {name: i + 1 for i, names in enumerate(_FOREIGN_MONTHS) for name in names}
 _DATE_PATTERNS = (
     re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)"),
     re.compile(rf"\b(?P<mon>{_MONTHS})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", _I),
     re.compile(rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<mon>{_MONTHS})\.?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", _I),
     # Chinese and Japanese "2026年3月14日", Korean "2026년 3월 14일"
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)\s*[年년]\s*(?P<m>[01]?\d)\s*[月월]\s*(?P<d>[0-3]?\d)\s*[日일]"),
+    re.compile(rf"\b(?P<d>[0-3]?\d)\.?\s+(?:de\s+)?(?P<mon>{'|'.join(_FOREIGN_MONTH_NUMBER)})\.?,?\s+(?:de\s+)?"
+               r"(?P<y>(?:19|20)\d\d)(?!\d)", _I),
 )
 # Every date pattern holds a year of this form: lines without one are settled by one search.
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -821,7 +841,11 @@ def parse_date(text: str) -> str | None:
         if not match:
             continue
         parts = match.groupdict()
-        month = int(parts["m"]) if parts.get("m") else _MONTH_NUMBER.get(parts["mon"].lower().rstrip("."))
+        if parts.get("m"):
+            month = int(parts["m"])
+        else:
+            name = parts["mon"].lower().rstrip(".")
+            month = _MONTH_NUMBER.get(name) or _FOREIGN_MONTH_NUMBER.get(name)
         day, year = int(parts["d"]), int(parts["y"])
         if month and 1 <= day <= 31:
             return f"{year:04d}-{month:02d}-{day:02d}"

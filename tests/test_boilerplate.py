@@ -375,6 +375,14 @@ def test_parse_date_formats():
     # Chinese and Japanese, Korean.
     assert parse_date("2026年3月14日 09:15") == "2026-03-14"
     assert parse_date("2026년 3월 14일") == "2026-03-14"
+    # German, French, Spanish, Portuguese, Italian, Dutch.
+    assert parse_date("Veröffentlicht am 14. März 2026") == "2026-03-14"
+    assert parse_date("Publié le 3 août 2025 à 10h") == "2025-08-03"
+    assert parse_date("14 de diciembre de 2025") == "2025-12-14"
+    assert parse_date("2 de março de 2026") == "2026-03-02"
+    assert parse_date("5 settembre 2024") == "2024-09-05"
+    assert parse_date("14 mei 2026") == "2026-05-14"
+    assert parse_date("Mars 14 2026") is None  # a planet, not a month, in an English headline
 
 
 def test_seed_articles_are_cleaned(seeds):
