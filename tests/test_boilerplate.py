@@ -385,6 +385,13 @@ def test_parse_date_formats():
     assert parse_date("Mars 14 2026") is None  # a planet, not a month, in an English headline
 
 
+def test_a_byline_glued_to_its_name_is_read():
+    from pipeline.boilerplate import _BYLINE
+    assert _BYLINE.match("ByNina Pineda").group(1) == "Nina Pineda"
+    assert _BYLINE.match("By Nina Pineda").group(1) == "Nina Pineda"
+    assert _BYLINE.match("Bypass surgery rates rise") is None and _BYLINE.match("BYPASS") is None
+
+
 def test_seed_articles_are_cleaned(seeds):
     """Issue 2's check on the five real scraped articles: junk gone, the
     article there, captions at most once (text is read from ../shared)."""

@@ -505,3 +505,23 @@ def test_the_headline_byline_and_date_just_above_the_article_are_its_own():
     assert doc.metadata["date"] == "2026-03-03" and doc.metadata["author"] == "Mira Okafor"
     assert doc.metadata["title"] == "Harbour channel to be dredged before the autumn"
     assert "Published March 3, 2026" not in doc.text and "By Mira Okafor" not in doc.text
+
+
+def test_a_name_alone_beside_the_date_above_the_article_is_its_author():
+    page = "\n".join([
+        "Home", "Gardening", "Recipes",
+        "Our spring catalogue is out now, with forty new varieties of seed and free delivery on every order.",
+        "Shop", "Newsletter",
+        "Five vegetables to sow before the last frost",
+        "Nina Pineda",
+        "March 3, 2026",
+        "Broad beans, peas and onions go in early: a cold frame or a fleece keeps the worst of the frost off "
+        "the seedlings while the soil warms.",
+        "Spinach and radishes follow a week later, and both are ready to pick before the first tomatoes are "
+        "even planted out.",
+        "Water little and often until the roots are established, and thin the rows once the second leaves show.",
+    ])
+    doc = clean_document(Document(id="n", source="n.txt", text=page, kind="text"))
+    assert doc.status == "kept" and doc.text.startswith("Broad beans")
+    assert (doc.metadata["author"], doc.metadata["date"]) == ("Nina Pineda", "2026-03-03")
+    assert doc.metadata["title"] == "Five vegetables to sow before the last frost"
