@@ -1138,6 +1138,7 @@ def _finish_pass(lines: list[Line], rules: list[Line], metadata: dict[str, str],
         found = _header_above_article(lines, metadata.get("title"))
         if "title" in found:
             metadata["title"] = found.pop("title")
+            _drop_found_title(lines, metadata["title"])
         for key, value in found.items():
             metadata.setdefault(key, value)
     mark_repeats(lines)
@@ -1150,14 +1151,15 @@ def _finish_pass(lines: list[Line], rules: list[Line], metadata: dict[str, str],
 # neither read nor kept (the model removes them). On the 709 wcxb-dev pages
 # with a known title, 587 with a date and 552 with an author, read again
 # above the first paragraph the pass kept, the right title went from 263 to
-# 309 pages, the date from 156 to 298, the author from 52 to 91
-# (``python -m bench.metadata_eval``; and a name alone beside that date, 91
-# -> 132 authors at the same 66% of those found). The byline and the date are looked
-# for this many lines above it (the nearest date first: a teaser's comes
-# before it) where the header gave none; the title among the lines above
-# that were not removed for their wording, where the header's own title is
-# not within HEADER_TITLE_LINES of the article (a standfirst or caption
-# between a near headline and the article is no title).
+# 309 pages, the date from 156 to 298, the author from 52 to 91, and to 134
+# with a name alone beside that date and bylines glued to their names, at
+# the same 66% of those found (``python -m bench.metadata_eval``). The
+# byline and the date are looked for this many lines above it (the nearest
+# date first: a teaser's comes before it) where the header gave none; the
+# title among the lines above that were not removed for their wording,
+# where the header's own title is not within HEADER_TITLE_LINES of the
+# article (a standfirst or caption between a near headline and the article
+# is no title). A title found so leaves the body as the header's does.
 HEADER_ABOVE_LINES = 6
 HEADER_TITLE_LINES = 12
 # Lines removed for where they stood (or by the model) can be the header;
