@@ -6,9 +6,9 @@ Every benchmark page is given to trafilatura alone (its own call, as
 results the pipeline drops) and to the pipeline's per-document stages
 (``clean.clean_documents``: extraction, normalisation, the light pass, the
 fallback), the three in one process and taking turns at going first, so
-that the machine's drift (20% between whole runs here) falls on all alike. What a whole run adds on top (start-up, warm-ups,
-deduplication, publishing, a process per shard) is in ``bench.throughput
---html``.
+that the machine's drift (20% between whole runs here) falls on all alike.
+What a whole run adds on top (start-up, warm-ups, deduplication,
+publishing, a process per shard) is in ``bench.throughput --html``.
 
     python -m bench.html_overhead [--html-fallback 2.0]
 

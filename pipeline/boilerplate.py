@@ -1178,9 +1178,10 @@ def _header_above_article(lines: list[Line], title: str | None) -> dict[str, str
     author = _read_header(near, removed_too=True).get("author")
     if author:
         found["author"] = author
-    dated = next((i for i in range(len(near) - 1, -1, -1) if _header_date(near[i].text, near[i].words)), None)
-    if dated is not None:
-        found["date"] = _header_date(near[dated].text, near[dated].words)
+    dates = ((i, _header_date(near[i].text, near[i].words)) for i in range(len(near) - 1, -1, -1))
+    dated, date = next(((i, date) for i, date in dates if date), (None, None))
+    if date:
+        found["date"] = date
         if not author:
             # a name alone on the line beside the date ("Jane Doe" / "March 3, 2026")
             for line in near[max(0, dated - 1):dated + 2]:
