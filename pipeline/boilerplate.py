@@ -26,12 +26,11 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from . import spam
 from .config import CleanConfig
-from .document import count_words, has_unspaced_script
+from .document import COMBINING_MARKS, count_words, has_unspaced_script
 from .linemodel import default_model, default_neutral_model, smooth
 from .prefilter import Prefiltered, fold
 
@@ -66,19 +65,6 @@ def _ends_sentence(text: str) -> bool:
     return _TERMINAL.search(text) is not None or _UNMARKED_FIRST <= text[-1:] <= _UNMARKED_LAST
 
 
-def _combining_marks() -> str:
-    """The combining marks of the Basic Multilingual Plane (Unicode
-    categories Mn, Mc, Me) as the inside of a character class."""
-    ranges: list[tuple[int, int]] = []
-    for code in range(0x10000):
-        if unicodedata.category(chr(code))[0] == "M":
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1] = (ranges[-1][0], code)
-            else:
-                ranges.append((code, code))
-    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
-
-
 # A word: letters and digits, with the combining marks among them. Python's
 # \w leaves out combining marks, and the vowel signs of Devanagari, Bengali,
 # Tamil and the other Indic scripts are such marks: their words were cut at
@@ -86,7 +72,7 @@ def _combining_marks() -> str:
 # and a Tamil one of 5 counting 18, so short lines passed for paragraphs.
 # An ASCII line has no marks, and is read with the plain pattern (the marks
 # cost ~25% more time a line).
-_LETTERS = rf"[^\W_]+(?:[{_combining_marks()}]+[^\W_]*)*"
+_LETTERS = rf"[^\W_]+(?:[{COMBINING_MARKS}]+[^\W_]*)*"
 _WORD = re.compile(rf"{_LETTERS}(?:['’.-]{_LETTERS})*")
 _ASCII_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 

@@ -82,6 +82,11 @@ class CleanConfig:
         _require(self.max_passes >= 1, "max_passes must be >= 1")
 
 
+# The newest way of cutting texts into words for deduplication
+# (``dedup.hash_words``).
+TOKENS = 2
+
+
 @dataclass(frozen=True)
 class DedupConfig:
     # Jaccard similarity of word shingle sets above which two articles are
@@ -93,18 +98,26 @@ class DedupConfig:
     # Word n-grams; 5 is the common choice for news (C4, FineWeb).
     shingle_size: int = 5
     num_perm: int = 128
+    # How texts are cut into words for hashing (``dedup.hash_words``). Not a
+    # choice to make: a clean folder keeps the scheme its index was built
+    # with (``corpus.index_tokens``), a new folder takes the newest.
+    tokens: int = TOKENS
 
     def __post_init__(self) -> None:
         _require(0.0 < self.threshold <= 1.0, "dedup threshold must be in (0, 1]")
         _require(0.0 < self.containment <= 1.0, "dedup containment must be in (0, 1]")
         _require(self.shingle_size >= 1, "shingle_size must be >= 1")
         _require(self.num_perm >= 16, "num_perm must be >= 16")
+        _require(self.tokens in (1, TOKENS), f"dedup tokens must be 1 or {TOKENS}")
 
     def index_key(self) -> dict:
         """The settings an index is bound to: signatures made with other
         values cannot be compared with it."""
-        return {"shingle_size": self.shingle_size, "num_perm": self.num_perm,
-                "scheme": "affine32", "hash": "xxh32", "seed": 1}
+        key = {"shingle_size": self.shingle_size, "num_perm": self.num_perm,
+               "scheme": "affine32", "hash": "xxh32", "seed": 1}
+        if self.tokens != 1:  # indexes built before the key named it used scheme 1
+            key["tokens"] = self.tokens
+        return key
 
 
 def fingerprint(*configs: object) -> str:

@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from .config import ConfigError, DedupConfig
+from .config import TOKENS, ConfigError, DedupConfig
 from .dedup import DedupIndex, Fingerprint
 from .document import DUPLICATE, UNREADABLE
 from .packed_index import DiskIndex, id_hash, open_packed
@@ -270,7 +270,20 @@ class State:
             raise StateError(
                 f"the clean folder's index was built with {self.index_key}, but the run asks for "
                 f"{config.index_key()}; signatures made with other settings cannot be compared. "
-                "Run with the original --shingle-size/--num-perm, or into a new clean folder.")
+                "Run with the original --shingle-size/--num-perm (and DedupConfig(tokens="
+                f"{self.index_key.get('tokens', 1)}) from Python), or into a new clean folder.")
+
+
+def index_tokens(clean_dir: str | os.PathLike) -> int:
+    """The scheme that cuts texts into words for deduplication
+    (``DedupConfig.tokens``) in ``clean_dir``: the one its index was built
+    with, the newest for a folder with nothing published. A folder keeps
+    its scheme, as its published signatures were made with it."""
+    try:
+        key = State.load(clean_dir).index_key
+    except StateError:
+        return TOKENS  # the run reports the unreadable state itself
+    return TOKENS if key is None else int(key.get("tokens", 1))
 
 
 # ---------------------------------------------------------------- planning

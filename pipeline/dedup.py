@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import xxhash
 
-from .config import DedupConfig
+from .config import TOKENS, DedupConfig
+from .document import COMBINING_MARKS, UNSPACED_CHARACTER, has_unspaced_script
 
 SCHEME = "affine32"
 SEED = 1
@@ -41,16 +42,32 @@ MIN_CONTAINMENT_SHINGLES = 30
 _FOLD = (("‘", "'"), ("’", "'"), ("‚", "'"), ("‛", "'"), ("“", '"'), ("”", '"'), ("„", '"'), ("‟", '"'),
          ("–", "-"), ("—", "-"), ("‐", "-"), ("‑", "-"), ("−", "-"))
 _TOKEN = re.compile(r"[^\W_]+")
+_TOKEN_WITH_MARKS = re.compile(rf"[^\W_]+(?:[{COMBINING_MARKS}]+[^\W_]*)*")
 
 
-def hash_words(text: str) -> list[str]:
-    """The words of ``text`` as deduplication sees them."""
+def hash_words(text: str, tokens: int = TOKENS) -> list[str]:
+    """The words of ``text`` as deduplication sees them.
+
+    ``tokens`` is the scheme (pinned with an index, ``DedupConfig.tokens``):
+    2 keeps a word's combining marks in it (the vowel signs of Hindi or
+    Tamil) and takes each character of Chinese, Japanese, Thai, Lao, Khmer
+    or Myanmar as a word of its own, as their words are not spaced; 1, the
+    first scheme, split words at every mark and took all the characters
+    between two punctuation marks as one word, so a Chinese text was a few
+    dozen clause-long "words" and one changed character hid a copy. ASCII
+    text has the same words in both."""
     text = unicodedata.normalize("NFKC", text)
-    if not text.isascii():
-        for char, ascii_char in _FOLD:
-            if char in text:
-                text = text.replace(char, ascii_char)
-    return _TOKEN.findall(text.casefold())
+    if text.isascii():
+        return _TOKEN.findall(text.casefold())
+    for char, ascii_char in _FOLD:
+        if char in text:
+            text = text.replace(char, ascii_char)
+    text = text.casefold()
+    if tokens == 1:
+        return _TOKEN.findall(text)
+    if has_unspaced_script(text):
+        text = UNSPACED_CHARACTER.sub(r" \g<0> ", text)
+    return _TOKEN_WITH_MARKS.findall(text)
 
 
 def exact_hash(words: list[str]) -> str:
@@ -137,7 +154,7 @@ class Fingerprint:
 
 
 def fingerprint_texts(texts: list[str], config: DedupConfig) -> list[Fingerprint]:
-    word_lists = [hash_words(t) for t in texts]
+    word_lists = [hash_words(t, config.tokens) for t in texts]
     shingle_sets = [shingle_hashes(w, config.shingle_size) for w in word_lists]
     sigs = signatures(shingle_sets, config.num_perm)
     return [Fingerprint(exact_hash(w), sigs[i], shingle_sets[i]) for i, w in enumerate(word_lists)]
@@ -295,7 +312,7 @@ def deduplicate(batch: list[Candidate], index: DedupIndex, published_text: Calla
                 text = published_text(doc_id)
             if text is None:
                 return None
-            shingle_cache[doc_id] = shingle_hashes(hash_words(text), config.shingle_size)
+            shingle_cache[doc_id] = shingle_hashes(hash_words(text, config.tokens), config.shingle_size)
         return shingle_cache[doc_id]
 
     decisions = []

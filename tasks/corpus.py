@@ -23,7 +23,7 @@ import luigi.interface
 
 from pipeline import batch, dedup, extract
 from pipeline.config import CleanConfig, ConfigError, DedupConfig, ReadConfig, fingerprint
-from pipeline.corpus import (STATE, Plan, State, atomic_write, batch_dir, dumps_jsonl, plan_batch,
+from pipeline.corpus import (STATE, Plan, State, atomic_write, batch_dir, dumps_jsonl, index_tokens, plan_batch,
                              record_raw_folder, remove_stale_temporaries, state_lock)
 from pipeline.sources import split_name
 
@@ -101,7 +101,15 @@ class CorpusParams(luigi.Task):
                             smoothing=self.smoothing, recurring_min_docs=self.recurring_min_docs,
                             doc_time_limit=self.doc_time_limit, max_passes=self.max_passes),
                 DedupConfig(threshold=self.dedup_threshold, containment=self.dedup_containment,
-                            shingle_size=self.shingle_size, num_perm=self.num_perm))
+                            shingle_size=self.shingle_size, num_perm=self.num_perm,
+                            tokens=self._tokens()))
+
+    def _tokens(self) -> int:
+        # The clean folder's own scheme, read once per task object: the
+        # publish step writes it, so it does not change during a run.
+        if not hasattr(self, "_index_tokens"):
+            self._index_tokens = index_tokens(self.clean_dir)
+        return self._index_tokens
 
     def shared(self) -> dict:
         return {name: getattr(self, name) for name, _ in CorpusParams.get_params()}

@@ -103,6 +103,17 @@ def test_state_roundtrip_and_index_settings_guard(tmp_path):
     loaded.check_index(DedupConfig(threshold=0.7))  # threshold is not baked into signatures
     with pytest.raises(StateError, match="shingle"):
         loaded.check_index(DedupConfig(shingle_size=3))
+    with pytest.raises(StateError, match="tokens=2"):
+        loaded.check_index(DedupConfig(tokens=1))
+
+
+def test_a_clean_folder_keeps_the_word_scheme_its_index_was_built_with(tmp_path):
+    from pipeline.corpus import index_tokens
+    assert index_tokens(tmp_path) == DedupConfig().tokens  # nothing published: the newest
+    State(index_key=DedupConfig(tokens=1).index_key()).save(tmp_path)  # as folders built before it was named
+    assert index_tokens(tmp_path) == 1
+    State(index_key=DedupConfig().index_key()).save(tmp_path)
+    assert index_tokens(tmp_path) == DedupConfig().tokens
 
 
 def test_the_ledger_is_a_sorted_file_merged_run_by_run_and_a_version_1_state_is_read(tmp_path):

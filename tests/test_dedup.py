@@ -172,3 +172,54 @@ def test_reports_of_one_template_are_not_merged():
                         old="4.4", rev=57, plan="close its oldest flour mill and move production north")
     decisions = decide(a=a, b=b)
     assert decisions["a"].duplicate_of is None and decisions["b"].duplicate_of is None
+
+
+# The harbour story told in Chinese for these tests, and another port's news.
+STORY_ZH = ("港务局周一表示，主航道的疏浚工程将于四月开始，为期约六周，在此期间大型船只需要等待涨潮才能进港。"
+            "渔船将被允许使用东侧泊位，该泊位在任何潮位下都有足够的水深。"
+            "这项工程是一项耗资一千四百万英镑计划的一部分，目的是在现有许可证于二〇三〇年到期后继续让货船进出港口。"
+            "当地商户表示支持该计划，但希望能提前得到关闭通知。"
+            "港务局承诺将提前两周公布限制时间表，并将于三月在市政厅举行公开会议，听取受工程影响的居民意见。")
+OTHER_ZH = ("北港码头周三迎来今年第一艘大型邮轮，约两千名游客在港口下船游览老城区。"
+            "市政府表示，今年预计将有四十艘邮轮停靠，比去年增加一倍，旅游收入有望突破三亿元。"
+            "但部分居民担心游客过多会造成交通拥堵，并要求在旺季限制每天进港的邮轮数量。"
+            "港口管理方称，将在码头附近增设两条公交线路，并在周末开放临时停车场。")
+
+
+def edited_zh() -> str:
+    """STORY_ZH with two characters changed and its last sentence another."""
+    copy = STORY_ZH.replace("周一", "周二").replace("六周", "七周")
+    return copy[:copy.rindex("港务局承诺")] + "港务局表示将另行通知。"
+
+
+def test_a_chinese_copy_with_a_few_characters_changed_is_a_duplicate():
+    # Chinese puts no spaces between words: each character is a word for
+    # the shingles. Cut at punctuation instead, the text was a dozen
+    # clause-long words, and changing two characters hid the copy.
+    copy = edited_zh()
+    words = hash_words(STORY_ZH)
+    assert words[:4] == ["港", "务", "局", "周"]
+    decisions = decide(a=STORY_ZH, b=copy, c=OTHER_ZH)
+    assert decisions["b"].duplicate_of == "a"
+    assert decisions["c"].duplicate_of is None
+    old = DedupConfig(tokens=1)  # the scheme indexes built before it keep
+    jaccard, _ = similarity(*[shingle_hashes(hash_words(t, old.tokens), old.shingle_size) for t in (STORY_ZH, copy)])
+    assert jaccard < CONFIG.threshold
+
+
+def test_words_keep_their_combining_marks_and_thai_is_cut_by_character():
+    # Hindi vowel signs are combining marks: "मेरी" and "मेरे" (my, feminine
+    # and masculine) were both cut to "म", "र".
+    assert hash_words("मेरी किताब") == ["मेरी", "किताब"]
+    assert hash_words("मेरी किताब") != hash_words("मेरे किताब")
+    # A Thai consonant keeps the vowel mark above it.
+    assert hash_words("กินข้าว") == ["กิ", "น", "ข้", "า", "ว"]
+    text = "Déjà vu: “the harbour’s plan” – 2030."
+    assert hash_words(text) == hash_words(text, 1) == ["déjà", "vu", "the", "harbour", "s", "plan", "2030"]
+
+
+def test_an_index_is_bound_to_its_word_scheme():
+    assert "tokens" not in DedupConfig(tokens=1).index_key()  # as indexes built before the scheme was named
+    assert DedupConfig().index_key()["tokens"] == DedupConfig().tokens == 2
+    with pytest.raises(ValueError, match="tokens"):
+        DedupConfig(tokens=3)

@@ -155,6 +155,36 @@ def test_new_batch_is_deduplicated_against_what_was_published(tmp_path):
     assert len(manifest(clean)) == 4
 
 
+def test_a_chinese_copy_is_found_and_an_older_folder_keeps_its_word_scheme(tmp_path):
+    from test_dedup import OTHER_ZH, STORY_ZH, edited_zh
+    from pipeline.config import DedupConfig
+    from pipeline.corpus import STATE, State
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    (raw / "port.txt").write_text(STORY_ZH)
+    (raw / "cruise.txt").write_text(OTHER_ZH)
+    assert run_luigi(raw, clean).returncode == 0
+    state_file = clean / STATE / "state.json"
+    assert json.loads(state_file.read_text())["index_key"]["tokens"] == 2
+    (raw / "copy.txt").write_text(edited_zh())
+    second = run_luigi(raw, clean)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert by_source(clean)["copy.txt"]["duplicate_of"] == "port"
+    # A folder whose index was built before the scheme was named keeps the
+    # first one, as its signatures were made with it, and so still misses
+    # such a copy; its runs go on without an error.
+    old_clean = tmp_path / "old-clean"
+    (old_clean / STATE).mkdir(parents=True)
+    State(index_key=DedupConfig(tokens=1).index_key()).save(old_clean)
+    (raw / "copy.txt").rename(tmp_path / "copy.txt")
+    assert run_luigi(raw, old_clean).returncode == 0
+    (tmp_path / "copy.txt").rename(raw / "copy.txt")
+    third = run_luigi(raw, old_clean)
+    assert third.returncode == 0, third.stderr[-2000:]
+    assert "tokens" not in json.loads((old_clean / STATE / "state.json").read_text())["index_key"]
+    assert by_source(old_clean)["copy.txt"]["status"] == "kept"
+
+
 def test_a_file_named_like_a_jsonl_record_loses_nothing(tmp_path):
     """``a#2.txt`` beside ``a.jsonl``: the file and both records are
     published, each under its own id."""
