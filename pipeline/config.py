@@ -20,10 +20,20 @@ class ReadConfig:
     # JSONL exports are read line by line; this bounds the decompressed size
     # of one export file.
     max_jsonl_bytes: int = 1024 * 1024 * 1024
+    # The fields of a JSONL record that may hold its page (read as HTML) or
+    # its text, tried in this order, every HTML field before any text
+    # field. Besides "html" and "text": news-please's "maintext", the
+    # "content" of many scrapers' exports and RedPajama's "raw_content".
+    jsonl_html_fields: tuple[str, ...] = ("html", "raw_html")
+    jsonl_text_fields: tuple[str, ...] = ("text", "maintext", "content", "raw_content")
 
     def __post_init__(self) -> None:
         _require(self.max_doc_bytes > 0, "max_doc_bytes must be positive")
         _require(self.max_jsonl_bytes > 0, "max_jsonl_bytes must be positive")
+        fields = (*self.jsonl_html_fields, *self.jsonl_text_fields)
+        _require(bool(fields) and all(isinstance(f, str) and f.strip() for f in fields),
+                 "JSONL fields must be non-empty names")
+        _require(len(set(fields)) == len(fields), "a JSONL field cannot be both an HTML and a text field")
 
 
 @dataclass(frozen=True)

@@ -279,7 +279,7 @@ def _read_jsonl(full: Path, rel: str, base_id: str, config: ReadConfig,
                 if not line.strip():
                     continue
                 given += 1
-                yield _jsonl_record(line, f"{base_id}#{number}", f"{rel}#{number}")
+                yield _jsonl_record(line, f"{base_id}#{number}", f"{rel}#{number}", config)
         if not given and part is None:
             # An export with no records is still accounted for: one record
             # of the file (a part with none is one of several; the file has some).
@@ -318,7 +318,32 @@ def _bounded_lines(fh, limit: int, length: int | None = None) -> Iterator[bytes]
         yield line
 
 
-def _jsonl_record(line: bytes, doc_id: str, source: str) -> Document:
+# Where other tools' exports keep a metadata field (news-please writes
+# "authors" as a list and "date_publish"; datatrove and Dolma nest the
+# fields in "metadata"), looked at when the record has no field of the
+# manifest's own name.
+_METADATA_ALIASES = {"author": ("authors",), "date": ("date_publish", "published"), "sitename": ("source_domain",)}
+
+
+def _record_metadata(record: dict) -> dict[str, str]:
+    nested = record.get("metadata")
+    places = (record, nested) if isinstance(nested, dict) else (record,)
+    metadata: dict[str, str] = {}
+    for name in METADATA_FIELDS:
+        for place in places:
+            for key in (name, *_METADATA_ALIASES.get(name, ())):
+                value = place.get(key)
+                if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+                    value = ", ".join(v.strip() for v in value if v.strip())
+                if isinstance(value, str) and value.strip():
+                    metadata[name] = value
+                    break
+            if name in metadata:
+                break
+    return metadata
+
+
+def _jsonl_record(line: bytes, doc_id: str, source: str, config: ReadConfig = ReadConfig()) -> Document:
     try:
         record = json.loads(decode_bytes(line))
     except DecodeError as exc:
@@ -327,16 +352,17 @@ def _jsonl_record(line: bytes, doc_id: str, source: str) -> Document:
         return rejection(doc_id, source, f"bad_json: {exc.msg} at column {exc.colno}")
     if not isinstance(record, dict):
         return rejection(doc_id, source, "bad_record: not a JSON object")
-    metadata = {k: record[k] for k in METADATA_FIELDS if isinstance(record.get(k), str) and record[k].strip()}
+    metadata = _record_metadata(record)
     if isinstance(record.get("id"), (str, int)) and not isinstance(record.get("id"), bool):
         metadata["source_id"] = str(record["id"])
-    for key, kind in (("html", "html"), ("text", "text")):
-        value = record.get(key)
-        if value is None:
-            continue
+    fields = [(key, "html") for key in config.jsonl_html_fields] + [(key, "text") for key in config.jsonl_text_fields]
+    present = [(key, kind, record[key]) for key, kind in fields if record.get(key) is not None]
+    for at, (key, kind, value) in enumerate(present):
         if not isinstance(value, str):
             return rejection(doc_id, source, f"bad_record: {key!r} is not a string", **metadata)
-        if not value.strip() and key == "html" and isinstance(record.get("text"), str) and record["text"].strip():
-            continue  # an empty 'html' beside a 'text' that has the article
+        if not value.strip() and any(isinstance(v, str) and v.strip() for _, _, v in present[at + 1:]):
+            continue  # a blank field beside one that has the article
         return Document(id=doc_id, source=source, text=value, kind=kind, metadata=metadata)
-    return rejection(doc_id, source, "bad_record: neither 'text' nor 'html'", **metadata)
+    names = " nor ".join(repr(key) for key, _ in fields) if len(fields) <= 2 else \
+        ", ".join(repr(key) for key, _ in fields[:-1]) + f" nor {fields[-1][0]!r}"
+    return rejection(doc_id, source, f"bad_record: neither {names}", **metadata)

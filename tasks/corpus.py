@@ -93,8 +93,17 @@ class CorpusParams(luigi.Task):
     max_doc_bytes = luigi.IntParameter(default=ReadConfig.max_doc_bytes,
                                        description="larger documents (after gunzip) are rejected as too_large")
 
+    jsonl_html_fields = luigi.Parameter(default=",".join(ReadConfig.jsonl_html_fields),
+                                        description="fields of a JSONL record holding its page (HTML), tried "
+                                                    "in order, comma-separated")
+    jsonl_text_fields = luigi.Parameter(default=",".join(ReadConfig.jsonl_text_fields),
+                                        description="fields of a JSONL record holding its text, tried in order "
+                                                    "after the HTML fields, comma-separated")
+
     def configs(self) -> tuple[ReadConfig, CleanConfig, DedupConfig]:
-        return (ReadConfig(max_doc_bytes=self.max_doc_bytes),
+        return (ReadConfig(max_doc_bytes=self.max_doc_bytes,
+                           jsonl_html_fields=_names(self.jsonl_html_fields),
+                           jsonl_text_fields=_names(self.jsonl_text_fields)),
                 CleanConfig(html_bias=self.html_bias, html_cleaning=self.html_cleaning,
                             html_fallback=self.html_fallback, drop_captions=self.drop_captions, min_words=self.min_words,
                             max_spam_share=self.max_spam_share, line_threshold=self.line_threshold,
@@ -113,6 +122,11 @@ class CorpusParams(luigi.Task):
 
     def shared(self) -> dict:
         return {name: getattr(self, name) for name, _ in CorpusParams.get_params()}
+
+
+def _names(listed: str) -> tuple[str, ...]:
+    """A comma-separated list of field names (none: an empty string)."""
+    return tuple(name.strip() for name in listed.split(",")) if listed.strip() else ()
 
 
 class CleanShard(CorpusParams, luigi.Task):

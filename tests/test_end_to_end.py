@@ -185,6 +185,19 @@ def test_a_chinese_copy_is_found_and_an_older_folder_keeps_its_word_scheme(tmp_p
     assert by_source(old_clean)["copy.txt"]["status"] == "kept"
 
 
+def test_a_jsonl_export_with_its_own_text_field_is_read_when_named(tmp_path):
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    (raw / "feed.jsonl").write_text(json.dumps({"body": ARTICLE.format(town="Halbury", n=18),
+                                                "headline": "Rowing club raises roof money"}) + "\n")
+    assert run_luigi(raw, clean).returncode == 0
+    assert "neither 'html'" in by_source(clean)["feed.jsonl#1"]["reason"]
+    (raw / "feed.jsonl").rename(raw / "feed2.jsonl")
+    result = run_luigi(raw, clean, "--jsonl-text-fields", "body")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert by_source(clean)["feed2.jsonl#1"]["status"] == "kept"
+
+
 def test_a_file_named_like_a_jsonl_record_loses_nothing(tmp_path):
     """``a#2.txt`` beside ``a.jsonl``: the file and both records are
     published, each under its own id."""
@@ -542,6 +555,7 @@ def test_bad_parameter_fails_with_non_zero_exit(sample_raw, tmp_path):
             (("--shard-size", "0"), 35, "shard_size must be >= 1, not 0"),
             (("--html-bias", "precise"), 35, "html_bias must be balanced, precision or recall, not 'precise'"),
             (("--workers", "0"), 35, "--workers 0 runs nothing: give 1 or more"),  # Luigi's: ran nothing, exit 0
+            (("--jsonl-text-fields", "text,,body"), 35, "JSONL fields must be non-empty names"),
             # A value Luigi cannot read as its type stops the command in
             # Luigi's own parsing (its code for an uncaught exception).
             (("--min-words", "2O"), 40, "a parameter's value cannot be read: invalid literal for int() with base 10: "

@@ -5,6 +5,7 @@ import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -122,6 +123,33 @@ def test_jsonl_records_and_their_errors(tmp_path):
                                                         "date": "2026-01-02", "source_id": "7"}
     assert second.kind == "html" and not second.rejected
     assert [d.reason.split(":")[0] for d in bad] == ["bad_json", "bad_record", "bad_record", "bad_record"]
+
+
+def test_other_tools_jsonl_exports_are_read_with_their_field_names(tmp_path):
+    lines = [  # as news-please writes a record, as a scraper's "content" export, as datatrove nests metadata
+        json.dumps({"maintext": "Body one.", "title": "One", "authors": ["Ann Lee", "Bo Park"],
+                    "date_publish": "2026-03-01 09:30:00", "source_domain": "x.example", "url": "https://x.example/1"}),
+        json.dumps({"content": "Body two.", "raw_html": "  "}),
+        json.dumps({"text": "Body three.", "metadata": {"url": "https://y.example/3", "date": "2026-03-02"}}),
+        json.dumps({"raw_html": "<p>Body four.</p>", "text": "shorter"}),
+        json.dumps({"body": "not a field it knows"}),
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(lines) + "\n")
+    one, two, three, four, five = read_source(tmp_path, "feed.jsonl", "feed")
+    assert (one.text, one.kind) == ("Body one.", "text")
+    assert one.metadata == {"title": "One", "author": "Ann Lee, Bo Park", "date": "2026-03-01 09:30:00",
+                            "sitename": "x.example", "url": "https://x.example/1"}
+    assert (two.text, two.kind) == ("Body two.", "text")  # a blank page beside the text
+    assert three.metadata == {"url": "https://y.example/3", "date": "2026-03-02"}
+    assert (four.text, four.kind) == ("<p>Body four.</p>", "html")
+    assert five.rejected and "'maintext'" in five.reason
+    # Named fields replace the defaults.
+    config = ReadConfig(jsonl_html_fields=(), jsonl_text_fields=("body",))
+    *_, five = read_source(tmp_path, "feed.jsonl", "feed", config)
+    assert five.text == "not a field it knows"
+    assert five.reason is None
+    with pytest.raises(ValueError, match="both"):
+        ReadConfig(jsonl_text_fields=("text", "html"))
 
 
 def test_a_jsonl_export_without_records_is_one_rejection(tmp_path):
