@@ -1,16 +1,18 @@
 """Find raw files and turn them into documents.
 
-Supported: ``*.txt`` (scraped text), ``*.html``/``*.htm``, either gzipped
-(``.gz``), and ``*.jsonl`` exports (one article per line with ``text`` or
-``html``, optional ``id``, ``url``, ``title``, ``date``, ``author``), also
-gzipped. A file is decompressed when its bytes are gzip, whatever its name
-says. Hidden files and folders (names starting with ``.``) are skipped;
+Supported: ``*.txt`` (scraped text), ``*.html``/``*.htm`` and ``*.jsonl``
+exports (one article per line with ``text`` or ``html``, optional ``id``,
+``url``, ``title``, ``date``, ``author``), each also compressed with gzip,
+bzip2 or xz (``.gz``, ``.bz2``, ``.xz``). A file is decompressed when its
+bytes are compressed, whatever its name says. Hidden files and folders (names starting with ``.``) are skipped;
 every other file yields at least one document, a rejection if need be.
 """
 from __future__ import annotations
 
+import bz2
 import gzip
 import json
+import lzma
 import logging
 import os
 import stat
@@ -115,14 +117,15 @@ def _walk_sorted(folder: str, prefix: str, real_root: Path, names_ok: bool) -> I
 
 
 def split_name(rel: str) -> tuple[str, str | None, bool]:
-    """``a/b.html.gz`` -> (``a/b``, "html", True); unsupported kind -> None.
+    """``a/b.html.gz`` -> (``a/b``, "html", True) (True for ``.bz2`` and
+    ``.xz`` too: compressed); unsupported kind -> None.
 
     Suffixes as ``PurePosixPath.suffix`` reads them (a name's last dot, not
     its first character nor its last), on the string: planning asks this
     of every new file, and pathlib took a third of planning 10,000 files."""
     folder, sep, name = rel.rpartition("/")
     suffix = _suffix(name)
-    gz = suffix.lower() == ".gz"
+    gz = suffix.lower() in COMPRESSED_SUFFIXES
     if gz:
         name = name[:-len(suffix)]
         suffix = _suffix(name)
@@ -157,8 +160,8 @@ def jsonl_ranges(path: str | os.PathLike, part_bytes: int, part_lines: int) -> l
     start, first, lines, pos = 0, 1, 0, 0
     content = False  # a byte other than a blank line's seen yet
     with open(path, "rb") as fh:
-        if fh.peek(2)[:2] == GZIP_MAGIC:
-            return [(0, -1, 1, 0)]  # gzip under a plain name: read whole (open_raw)
+        if compression_of(fh.peek(_MAGIC_BYTES)) is not None:
+            return [(0, -1, 1, 0)]  # compressed under a plain name: read whole (open_raw)
         while chunk := fh.read(1 << 20):
             content = content or bool(chunk.translate(None, _BLANK_LINE_BYTES))
             # The offsets just past each line end of the chunk, found at once
@@ -220,22 +223,88 @@ class _ReadError(Exception):
         self.reason = reason
 
 
-GZIP_MAGIC = b"\x1f\x8b"
+COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz")
+# (magic bytes, name, opener, the errors of bad or cut-off data): bzip2's
+# "BZh", its block size and the magic of a first block or of an empty stream.
+_COMPRESSIONS = (
+    ((b"\x1f\x8b",), "gzip", gzip.open, (gzip.BadGzipFile, EOFError, zlib.error)),
+    (tuple(b"BZh%d%s" % (size, block) for size in range(1, 10) for block in (b"1AY&SY", b"\x17rE8P\x90")),
+     "bz2", bz2.open, (OSError, EOFError)),  # bz2 reports bad data as OSError
+    ((b"\xfd7zXZ\x00",), "xz", lzma.open, (lzma.LZMAError, EOFError)),
+)
+_MAGIC_BYTES = 10
+
+
+def compression_of(head: bytes) -> str | None:
+    """The compression whose magic bytes ``head`` starts with, or None."""
+    for magics, name, _, _ in _COMPRESSIONS:
+        if head.startswith(magics):
+            return name
+    return None
+
+
+class BadCompressedFile(Exception):
+    """Compressed data that cannot be read to its end: ``reason`` is
+    ``bad_gzip``, ``bad_bz2`` or ``bad_xz``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _Decompressed:
+    """A decompressing reader whose errors of bad or cut-off data are
+    ``BadCompressedFile`` (bz2 reports them as ``OSError``, which would
+    pass for an unreadable file)."""
+
+    def __init__(self, fh, name: str, errors: tuple[type[BaseException], ...]) -> None:
+        self._fh, self._reason, self._errors = fh, f"bad_{name}", errors
+
+    def _call(self, method, *args):
+        try:
+            return method(*args)
+        except self._errors:
+            raise BadCompressedFile(self._reason) from None
+
+    def read(self, size: int = -1) -> bytes:
+        return self._call(self._fh.read, size)
+
+    def readline(self, size: int = -1) -> bytes:
+        return self._call(self._fh.readline, size)
+
+    def seek(self, offset: int) -> int:
+        return self._call(self._fh.seek, offset)
+
+    def tell(self) -> int:
+        return self._fh.tell()
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __enter__(self) -> "_Decompressed":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def open_raw(full: str | os.PathLike):
-    """A raw file for reading, decompressed if it is gzip, whatever its
-    name says: a gzipped page saved as ``.html`` was rejected as binary,
-    and a plain one saved as ``.html.gz`` as a bad gzip file."""
+    """A raw file for reading, decompressed if it is compressed, whatever
+    its name says: a gzipped page saved as ``.html`` was rejected as
+    binary, and a plain one saved as ``.html.gz`` as a bad gzip file."""
     fh = open(full, "rb")
     try:
-        gz = fh.peek(2)[:2] == GZIP_MAGIC  # (fills the buffer the first read needs anyway)
+        head = fh.peek(_MAGIC_BYTES)  # (fills the buffer the first read needs anyway)
     except BaseException:
         fh.close()
         raise
-    if gz:
-        fh.close()
-        return gzip.open(full, "rb")
+    for magics, name, opener, errors in _COMPRESSIONS:
+        if head.startswith(magics):
+            fh.close()
+            try:
+                return _Decompressed(opener(full, "rb"), name, errors)
+            except errors:
+                raise BadCompressedFile(f"bad_{name}") from None
     return fh
 
 
@@ -245,8 +314,8 @@ def _read_bounded(full: Path, limit: int) -> bytes:
             data = fh.read(limit + 1)
     except FileNotFoundError:
         raise _ReadError(VANISHED) from None
-    except (gzip.BadGzipFile, EOFError, zlib.error):
-        raise _ReadError("bad_gzip") from None
+    except BadCompressedFile as exc:
+        raise _ReadError(exc.reason) from None
     except OSError as exc:
         raise _ReadError(f"{UNREADABLE}: {exc.strerror or exc}") from None
     if len(data) > limit:
@@ -267,7 +336,7 @@ def _read_jsonl(full: Path, rel: str, base_id: str, config: ReadConfig,
             for number, line in enumerate(lines, start=first):
                 total += len(line)
                 if total > config.max_jsonl_bytes:
-                    # (a gzipped export, which cannot be cut into parts)
+                    # (a compressed export, which cannot be cut into parts)
                     yield rejection(f"{base_id}#{number}", f"{rel}#{number}",
                                     f"too_large: the export passes {config.max_jsonl_bytes} bytes here; the lines "
                                     "from this one on were not read (split the file or leave it uncompressed)")
@@ -286,8 +355,8 @@ def _read_jsonl(full: Path, rel: str, base_id: str, config: ReadConfig,
             yield rejection(base_id, rel, "empty: no records in the export")
     except FileNotFoundError:
         yield rejection(failed_id, failed_source, VANISHED)
-    except (gzip.BadGzipFile, EOFError, zlib.error):
-        yield rejection(failed_id, failed_source, "bad_gzip")
+    except BadCompressedFile as exc:
+        yield rejection(failed_id, failed_source, exc.reason)
     except OSError as exc:
         yield rejection(failed_id, failed_source, f"{UNREADABLE}: {exc.strerror or exc}")
 

@@ -85,6 +85,36 @@ def test_corrupt_gzip_is_rejected(tmp_path):
     assert doc.rejected and doc.reason == "bad_gzip"
 
 
+def test_bzip2_and_xz_are_read_bounded_and_known_by_their_bytes(tmp_path):
+    import bz2
+    import lzma
+    body = "<html><body><p>The ferry will run on Sundays from May.</p></body></html>"
+    lines = "".join(json.dumps({"text": f"story {n}"}) + "\n" for n in range(1, 4))
+    for module, suffix in ((bz2, ".bz2"), (lzma, ".xz")):
+        (tmp_path / f"page.html{suffix}").write_bytes(module.compress(body.encode()))
+        (tmp_path / f"feed{suffix}.jsonl").write_bytes(module.compress(lines.encode()))  # a plain name
+        assert split_name(f"page.html{suffix}") == ("page", "html", True)
+        [doc] = read_source(tmp_path, f"page.html{suffix}", "page")
+        assert not doc.rejected and doc.text == body and doc.kind == "html", doc.reason
+        assert [d.text for d in read_source(tmp_path, f"feed{suffix}.jsonl", "feed")] == \
+            ["story 1", "story 2", "story 3"]
+        from pipeline.sources import jsonl_ranges
+        assert jsonl_ranges(tmp_path / f"feed{suffix}.jsonl", 10, 1) == [(0, -1, 1, 0)]  # read whole
+        (tmp_path / f"bomb.txt{suffix}").write_bytes(module.compress(b"0" * 5_000_000))
+        [doc] = read_source(tmp_path, f"bomb.txt{suffix}", "bomb", ReadConfig(max_doc_bytes=1_000_000))
+        assert doc.rejected and doc.reason == "too_large"
+        # Cut off or damaged: rejected with the compression's name, not
+        # read as far as it goes nor taken for an unreadable file.
+        whole = module.compress(lines.encode() * 50)
+        name = suffix[1:]
+        (tmp_path / f"cut.jsonl{suffix}").write_bytes(whole[:len(whole) // 2])
+        docs = list(read_source(tmp_path, f"cut.jsonl{suffix}", "cut"))
+        assert docs[-1].rejected and docs[-1].reason == f"bad_{name}"
+        (tmp_path / f"bad.txt{suffix}").write_bytes(whole[:10] + b"garbage" * 20)
+        [doc] = read_source(tmp_path, f"bad.txt{suffix}", "bad")
+        assert doc.rejected and doc.reason == f"bad_{name}"
+
+
 def test_gzip_is_known_by_its_bytes_not_its_name(tmp_path):
     import gzip
     body = "<html><body><p>The ferry will run on Sundays from May.</p></body></html>"
