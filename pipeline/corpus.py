@@ -40,7 +40,7 @@ from .config import TOKENS, ConfigError, DedupConfig
 from .dedup import DedupIndex, Fingerprint
 from .document import DUPLICATE, UNREADABLE
 from .packed_index import DiskIndex, id_hash, open_packed
-from .sources import BAD_NAME, SourceFile, content_hash, iter_sources, jsonl_ranges, split_name
+from .sources import BAD_NAME, MULTI_RECORD_KINDS, SourceFile, content_hash, iter_sources, jsonl_ranges, split_name
 
 log = logging.getLogger(__name__)
 
@@ -524,7 +524,7 @@ def _raw_file(source: str) -> str:
     3 of ``feed.jsonl``; any other source is the file itself (a supported
     file's name ends in its kind, never in ``#<digits>``)."""
     match = _RECORD.match(source)
-    if match and split_name(match.group(1))[1] == "jsonl":
+    if match and split_name(match.group(1))[1] in MULTI_RECORD_KINDS:
         return match.group(1)
     return source
 
@@ -572,11 +572,16 @@ SHARD_COST_BYTES = 24 * 1024 * 1024
 # about its size.
 FILE_COST_BYTES = {"html": 512 * 1024}
 DEFAULT_FILE_COST_BYTES = 2 * 1024
+# A WARC file is many pages, each of the cost above: about one per 50 KB
+# of the file (a page of ~100 KB compressed to half, as .warc.gz files are).
+WARC_COST_PER_BYTE = FILE_COST_BYTES["html"] // (50 * 1024)
 
 
 def file_cost(f: PlannedFile) -> int:
     """The estimated cost of cleaning ``f``, in bytes (see FILE_COST_BYTES)."""
     _, kind, _ = split_name(f.path)
+    if kind == "warc":
+        return _bytes(f) * WARC_COST_PER_BYTE
     return _bytes(f) + FILE_COST_BYTES.get(kind or "", DEFAULT_FILE_COST_BYTES)
 
 

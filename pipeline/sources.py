@@ -30,7 +30,9 @@ from .document import METADATA_FIELDS, UNREADABLE, VANISHED, Document, rejection
 
 log = logging.getLogger(__name__)
 
-KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".warc": "warc"}
+# Kinds whose files hold many documents, ``<file id>#<number>`` each.
+MULTI_RECORD_KINDS = ("jsonl", "warc")
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,9 @@ def read_source(raw_dir: str | os.PathLike, rel: str, base_id: str,
     if kind == "jsonl":
         yield from _read_jsonl(full, rel, base_id, config, part)
         return
+    if kind == "warc":
+        yield from _read_warc(full, rel, base_id, config)
+        return
     try:
         data = _read_bounded(full, config.max_doc_bytes)
     except _ReadError as exc:
@@ -359,6 +364,73 @@ def _read_jsonl(full: Path, rel: str, base_id: str, config: ReadConfig,
         yield rejection(failed_id, failed_source, exc.reason)
     except OSError as exc:
         yield rejection(failed_id, failed_source, f"{UNREADABLE}: {exc.strerror or exc}")
+
+
+# WARC records that hold a page: what a crawler fetched (``response``) or
+# stored as it is (``resource``). Requests, metadata, revisits and the
+# file's own ``warcinfo`` hold none.
+_WARC_PAGE_RECORDS = ("response", "resource")
+
+
+def _read_warc(full: Path, rel: str, base_id: str, config: ReadConfig) -> Iterator[Document]:
+    """The HTML pages of a WARC file (``.warc``, or compressed as a whole or
+    record by record, ``.warc.gz``), ``<file id>#<record number>`` each,
+    with the URL the crawler fetched. Records that are no HTML page
+    (requests, images, scripts) are no documents and are skipped; an HTML
+    response with an HTTP status other than 2xx (a redirect, a missing
+    page) is a rejection (``http_status: 404``)."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    given, skipped, number = 0, 0, 0
+    try:
+        with open_raw(full) as fh:
+            for number, record in enumerate(ArchiveIterator(fh, arc2warc=False), start=1):
+                if record.format != "warc":  # warcio reads other text as an ARC file
+                    yield rejection(base_id if number == 1 else f"{base_id}#{number}",
+                                    rel if number == 1 else f"{rel}#{number}",
+                                    "bad_warc: not a WARC record")
+                    return
+                http = record.http_headers
+                ctype = (http or record.rec_headers).get_header("Content-Type") or ""
+                if record.rec_type not in _WARC_PAGE_RECORDS or ctype and "html" not in ctype.lower():
+                    skipped += 1
+                    continue
+                doc_id, source = f"{base_id}#{number}", f"{rel}#{number}"
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                metadata = {"url": url} if url else {}
+                given += 1
+                status = http.get_statuscode() if http is not None else "200"
+                if not (status or "").startswith("2"):
+                    yield rejection(doc_id, source, f"http_status: {status}", **metadata)
+                    continue
+                data = record.content_stream().read(config.max_doc_bytes + 1)
+                if len(data) > config.max_doc_bytes:
+                    yield rejection(doc_id, source, "too_large", **metadata)
+                    continue
+                try:
+                    text = decode_bytes(data, html=True)
+                except DecodeError as exc:
+                    yield rejection(doc_id, source, exc.reason, **metadata)
+                    continue
+                yield Document(id=doc_id, source=source, text=text, kind="html", metadata=metadata)
+    except FileNotFoundError:
+        yield rejection(base_id, rel, VANISHED)
+        return
+    except BadCompressedFile as exc:
+        yield rejection(base_id, rel, exc.reason)
+        return
+    except ArchiveLoadFailed as exc:
+        yield rejection(base_id, rel, f"bad_warc: {str(exc).strip().splitlines()[0][:200]}")
+        return
+    except OSError as exc:
+        yield rejection(base_id, rel, f"{UNREADABLE}: {exc.strerror or exc}")
+        return
+    if skipped:
+        log.info("%s: %d of its %d records hold no HTML page (requests, images, scripts): skipped",
+                 rel, skipped, number)
+    if not given:
+        yield rejection(base_id, rel, "empty: no HTML page in the WARC file")
 
 
 class _TooLong(bytes):

@@ -263,7 +263,7 @@ class CleanCorpus(CorpusParams, luigi.WrapperTask):
                     shared_index.check_reachable(self.dedup_redis)  # before the shards' work, not after it
                 # Before the shard processes fork from this one:
                 dedup.warm_up()
-                html = [split_name(f.path)[1] == "html" for f in plan.files]
+                html = [split_name(f.path)[1] in ("html", "warc") for f in plan.files]
                 if not all(html) or clean_config.html_cleaning == "full" or clean_config.html_fallback:
                     # the line model's compiled code (~0.8 s to load), only
                     # where the full cleaner may run; imported here, as numba

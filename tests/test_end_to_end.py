@@ -198,6 +198,33 @@ def test_a_jsonl_export_with_its_own_text_field_is_read_when_named(tmp_path):
     assert by_source(clean)["feed2.jsonl#1"]["status"] == "kept"
 
 
+def test_a_crawls_warc_file_is_published_page_by_page(tmp_path):
+    from test_sources import write_warc
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+
+    def page(town: str, n: int) -> bytes:
+        body = "".join(f"<p>{p}.</p>" for p in ARTICLE.format(town=town, n=n).split(". "))
+        return (f"<html><head><title>{town} rowing club</title></head><body><nav><a href='/'>Home</a></nav>"
+                f"<article><h1>{town} rowing club raises roof money</h1>{body}</article></body></html>").encode()
+
+    write_warc(raw / "crawl.warc.gz", [("https://x.example/halbury", "200 OK", "text/html", page("Halbury", 18)),
+                                       ("https://x.example/style.css", "200 OK", "text/css", b"p { margin: 0 }"),
+                                       ("https://y.example/copy", "200 OK", "text/html", page("Halbury", 18)),
+                                       ("https://x.example/old", "301 Moved Permanently", "text/html", b"")])
+    result = run_luigi(raw, clean)
+    assert result.returncode == 0, result.stderr[-2000:]
+    records = by_source(clean)
+    assert set(records) == {"crawl.warc.gz#3", "crawl.warc.gz#7", "crawl.warc.gz#9"}
+    first, copy, moved = records["crawl.warc.gz#3"], records["crawl.warc.gz#7"], records["crawl.warc.gz#9"]
+    assert first["status"] == "kept" and first["url"] == "https://x.example/halbury"
+    assert "sponsored row of 200 miles" in (clean / "crawl#3.txt").read_text()
+    assert copy["status"] == "duplicate" and copy["duplicate_of"] == "crawl#3"
+    assert moved["status"] == "rejected" and moved["reason"] == "http_status: 301"
+    assert run_luigi(raw, clean).returncode == 0  # nothing new: nothing published twice
+    assert len(manifest(clean)) == 3
+
+
 def test_a_file_named_like_a_jsonl_record_loses_nothing(tmp_path):
     """``a#2.txt`` beside ``a.jsonl``: the file and both records are
     published, each under its own id."""

@@ -262,3 +262,56 @@ def test_a_jsonl_export_read_in_parts_gives_its_records_once_each(tmp_path):
             assert got == whole, (part_bytes, part_lines)
             assert sum(p[3] for p in parts) == body.count("\n") + (not body.endswith("\n"))
             assert all(p[3] <= part_lines for p in parts)
+
+
+def write_warc(path, pages, gzip_records=True):
+    """A WARC file as a crawler writes one: its warcinfo, then a request
+    and a response record per page; ``pages`` are (url, status, content
+    type, body bytes)."""
+    import io
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=gzip_records)
+        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "a test"}))
+        for url, status, ctype, body in pages:
+            request = StatusAndHeaders("GET / HTTP/1.1", [("Host", "x.example")], is_http_request=True)
+            writer.write_record(writer.create_warc_record(url, "request", http_headers=request))
+            headers = StatusAndHeaders(status, [("Content-Type", ctype)], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                                          http_headers=headers))
+
+
+PAGE = "<html><body><article><p>The ferry will run on Sundays from May, the council said.</p></article></body></html>"
+
+
+def test_a_warc_files_html_pages_are_its_documents(tmp_path):
+    pages = [("https://x.example/ferry", "200 OK", "text/html; charset=utf-8", PAGE.encode()),
+             ("https://x.example/logo.png", "200 OK", "image/png", b"\x89PNG\r\n"),
+             ("https://x.example/gone", "404 Not Found", "text/html", b"<html><p>Not found</p></html>"),
+             ("https://x.example/café", "200 OK", "text/html; charset=windows-1252",
+              PAGE.replace("ferry", "café").encode("cp1252"))]
+    for name, gzipped in (("crawl.warc.gz", True), ("plain.warc", False)):
+        write_warc(tmp_path / name, pages, gzipped)
+        docs = list(read_source(tmp_path, name, "crawl"))
+        # records: 1 warcinfo, then a request and a response per page
+        assert [d.id for d in docs] == ["crawl#3", "crawl#7", "crawl#9"]
+        ferry, gone, cafe = docs
+        assert ferry.kind == "html" and ferry.text == PAGE and ferry.metadata == {"url": "https://x.example/ferry"}
+        assert gone.rejected and gone.reason == "http_status: 404"
+        assert "café" in cafe.text and not cafe.rejected
+        assert ferry.source == f"{name}#3"
+
+
+def test_a_warc_file_that_is_empty_cut_off_or_no_warc_is_accounted_for(tmp_path):
+    write_warc(tmp_path / "images.warc.gz", [("https://x.example/a.png", "200 OK", "image/png", b"\x89PNG")])
+    [doc] = read_source(tmp_path, "images.warc.gz", "images")
+    assert doc.id == "images" and doc.rejected and doc.reason.startswith("empty")
+    write_warc(tmp_path / "whole.warc.gz", [("https://x.example/ferry", "200 OK", "text/html", PAGE.encode() * 200)])
+    data = (tmp_path / "whole.warc.gz").read_bytes()
+    (tmp_path / "cut.warc.gz").write_bytes(data[:len(data) - 40])
+    docs = list(read_source(tmp_path, "cut.warc.gz", "cut"))
+    assert docs[-1].rejected and docs[-1].reason == "bad_gzip" and docs[-1].id == "cut"
+    (tmp_path / "notes.warc").write_text("Shopping list\n\nmilk\n")
+    [doc] = read_source(tmp_path, "notes.warc", "notes")
+    assert doc.rejected and doc.reason.startswith("bad_warc")
