@@ -525,3 +525,17 @@ def test_a_name_alone_beside_the_date_above_the_article_is_its_author():
     assert doc.status == "kept" and doc.text.startswith("Broad beans")
     assert (doc.metadata["author"], doc.metadata["date"]) == ("Nina Pineda", "2026-03-03")
     assert doc.metadata["title"] == "Five vegetables to sow before the last frost"
+
+
+def test_a_text_that_is_one_phrase_repeated_is_rejected_as_repetitive():
+    from pipeline.clean import is_repetitive
+    stuffed = "Cheap flights to Lisbon, book cheap flights to Lisbon today. " * 40
+    for text in ("word " * 20_000, stuffed):
+        doc = clean_document(Document(id="r", source="r.txt", text=text))
+        assert doc.status == "rejected" and doc.reason == "repetitive", (text[:40], doc.reason)
+    # An article, and a table of figures whose rows differ only in their
+    # numbers, are not.
+    table = "\n".join(f"Week {n}: output {100 + 3 * n} tonnes, exports {40 + n} tonnes, stocks {900 - 7 * n} tonnes."
+                      for n in range(1, 60))
+    assert not is_repetitive(table) and not is_repetitive("\n".join(ARTICLE))
+    assert clean_document(Document(id="a", source="a.txt", text="\n".join(ARTICLE))).status == "kept"
