@@ -12,7 +12,8 @@ import trafilatura
 import trafilatura.metadata
 from lxml import etree
 from lxml.html import HtmlElement
-from trafilatura.utils import load_html
+import lxml.html
+from trafilatura.utils import HTML_PARSER, load_html
 
 from .config import CleanConfig
 
@@ -36,7 +37,9 @@ def extract_html(html: str | HtmlElement, config: CleanConfig = CleanConfig()) -
     fragment (no ``<html>``, ``<head>`` or ``<body>``) is read as a page's body.
     """
     if isinstance(html, str):
-        html = _as_page(html)
+        html = load_page(html)
+        if html is None:
+            return "", {}
     with _without_unused_metadata():
         result = trafilatura.bare_extraction(html, **trafilatura_options(config))
     if result is None:
@@ -98,10 +101,41 @@ def _as_page(html: str) -> str:
     return html if _PAGE_TAG.search(html) else f"<html><body>{html}</body></html>"
 
 
+# libxml2 stops building a tree at 256 elements deep unless told otherwise
+# ("Excessive depth in document"): what is nested deeper is dropped, and a
+# page whose article sits inside 300 unclosed <font> or <div> tags (an old
+# site's template, a broken CMS) came out with no article. trafilatura's
+# parser is not told; such a page is parsed again with one that is.
+_DEEP_PARSER = etree.HTMLParser(huge_tree=True, collect_ids=False, default_doctype=False, encoding="utf-8",
+                                remove_comments=True, remove_pis=True)
+
+
+def load_page(html: str) -> HtmlElement | None:
+    """The tree of a page (or of a fragment, read as a page's body) as
+    trafilatura parses it, or, where that parse stopped at libxml2's depth
+    limit, without the limit; None for what lxml cannot read as HTML."""
+    page = _as_page(html)
+    tree = load_html(page)
+    if tree is not None and _too_deep():
+        try:
+            deep = lxml.html.fromstring(page.encode("utf-8", "surrogatepass"), parser=_DEEP_PARSER)
+        except (etree.ParserError, ValueError):
+            deep = None
+        if deep is not None:
+            tree = deep
+    return tree
+
+
+def _too_deep() -> bool:
+    """Whether trafilatura's last parse stopped at libxml2's depth limit."""
+    return any(error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT and "depth" in error.message
+               for error in HTML_PARSER.error_log)
+
+
 def extract_page(html: str, config: CleanConfig = CleanConfig()) -> tuple[str, dict, str]:
     """``extract_html``'s text and metadata, and the whole page's text
     (``render_page``), from one parse of the markup."""
-    tree = load_html(_as_page(html))
+    tree = load_page(html)
     if tree is None:  # not HTML that lxml can read
         return "", {}, ""
     text, metadata = extract_html(tree, config)  # trafilatura works on a copy

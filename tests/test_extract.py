@@ -173,3 +173,19 @@ def test_extractions_in_threads_leave_trafilatura_as_it_was():
         texts = [text for text, _ in pool.map(extract_html, [TAGGED_PAGE] * 16)]
     assert all("southern channel" in text for text in texts)
     assert (metadata.extract_catstags, metadata.extract_license) == own
+
+
+def test_an_article_nested_past_libxml2s_depth_limit_is_found():
+    # An old template's unclosed <font> tags, 300 deep: libxml2 stops at 256
+    # unless told otherwise, and the article was dropped (no_article_found).
+    from pipeline.clean import clean_document
+    from pipeline.document import Document
+    paragraphs = ["The harbour authority said on Monday that dredging of the main channel would begin in April "
+                  "and take about six weeks, during which larger vessels would have to wait for high tide.",
+                  "Fishing boats will be allowed to use the eastern berth, which is deep enough at all states "
+                  "of the tide, and the work is part of a plan to keep the port open to cargo ships."]
+    html = ("<html><head><title>Dredging to start</title></head><body>" + "<font size=2>" * 300
+            + "".join(f"<p>{p}</p>" for p in paragraphs) + "</body></html>")
+    doc = clean_document(Document(id="deep", source="deep.html", kind="html", text=html))
+    assert doc.status == "kept", doc.reason
+    assert doc.text.split("\n\n") == paragraphs
