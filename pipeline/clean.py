@@ -16,6 +16,7 @@ from .boilerplate import clean_extracted, clean_texts, line_key
 from .config import CleanConfig
 from .document import KEPT, Document, count_words, has_unspaced_script
 from .extract import extract_html, extract_page
+from .markdown import looks_like_markdown, unmark
 from .normalize import fix_unicode, normalize, normalize_whitespace
 
 # A short line (a menu item, a site slogan, a copyright notice) that recurs
@@ -292,6 +293,8 @@ def prepare(doc: Document, config: CleanConfig) -> Document:
             doc.metadata.setdefault(key, value)
         if not text.strip() and not doc.page_text:
             return doc.reject("no_article_found")
+    elif doc.kind == "markdown" or looks_like_markdown(text):
+        text = unmark(text)
     doc.metadata = {k: normalize_whitespace(fix_unicode(v)) if isinstance(v, str) else v
                     for k, v in doc.metadata.items()}
     doc.text = normalize(text)

@@ -23,9 +23,10 @@ class ReadConfig:
     # The fields of a JSONL record that may hold its page (read as HTML) or
     # its text, tried in this order, every HTML field before any text
     # field. Besides "html" and "text": news-please's "maintext", the
-    # "content" of many scrapers' exports and RedPajama's "raw_content".
+    # "content" of many scrapers' exports, RedPajama's "raw_content" and
+    # the "markdown" of Firecrawl's (a text in Markdown is read as such).
     jsonl_html_fields: tuple[str, ...] = ("html", "raw_html")
-    jsonl_text_fields: tuple[str, ...] = ("text", "maintext", "content", "raw_content")
+    jsonl_text_fields: tuple[str, ...] = ("text", "maintext", "content", "raw_content", "markdown")
 
     def __post_init__(self) -> None:
         _require(self.max_doc_bytes > 0, "max_doc_bytes must be positive")

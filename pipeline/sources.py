@@ -30,7 +30,8 @@ from .document import METADATA_FIELDS, UNREADABLE, VANISHED, Document, rejection
 
 log = logging.getLogger(__name__)
 
-KINDS = {".txt": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".warc": "warc"}
+KINDS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
+         ".jsonl": "jsonl", ".warc": "warc"}
 # Kinds whose files hold many documents, ``<file id>#<number>`` each.
 MULTI_RECORD_KINDS = ("jsonl", "warc")
 
