@@ -15,7 +15,7 @@ from collections import Counter
 from .boilerplate import clean_extracted, clean_texts, line_key
 from .config import CleanConfig
 from .document import KEPT, Document, count_words, has_unspaced_script
-from .extract import extract_html, extract_page
+from .extract import extract_html, extract_page, looks_like_html
 from .markdown import looks_like_markdown, unmark
 from .normalize import fix_unicode, normalize, normalize_whitespace
 
@@ -282,6 +282,8 @@ def prepare(doc: Document, config: CleanConfig) -> Document:
     if doc.rejected:
         return doc
     text = doc.text
+    if doc.kind != "html" and looks_like_html(text):
+        doc.kind = "html"  # a page's source saved as text, an export's HTML under "content"
     if doc.kind == "html":
         if not text.strip():
             return doc.reject("empty")  # nothing to look for an article in

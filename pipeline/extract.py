@@ -97,6 +97,32 @@ def trafilatura_options(config: CleanConfig = CleanConfig()) -> dict:
     return dict(_COMMON, favor_precision=config.html_bias == "precision", favor_recall=config.html_bias == "recall")
 
 
+# HTML where text was expected: a page's source saved as .txt, or an
+# export's HTML body in a text field ("content": "<p>...</p><p>..."). It
+# begins with a tag and closes block elements; scraped text begins with
+# words, and one with a stray "<br>" left in is still text.
+_HTML_START = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>]|<(?:head|body|article|main|div|section|p|h[1-6]|ul|ol|table|"
+                         r"header|nav|span|a|meta|link|title|!--)[\s>/])", re.IGNORECASE)
+_BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|article|section|td|tr|table|ul|ol|body|html)\s*>|<br\s*/?>",
+                        re.IGNORECASE)
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether a text is HTML markup: it begins with a tag, and is a whole
+    page or closes at least three block elements in its first 100 KB."""
+    if not _HTML_START.match(text, 0, 2048):
+        return False
+    head = text[:2048].lstrip().lower()
+    if head.startswith(("<!doctype html", "<html")):
+        return True
+    ends = 0
+    for _ in _BLOCK_END.finditer(text, 0, 100_000):
+        ends += 1
+        if ends >= 3:
+            return True
+    return False
+
+
 def _as_page(html: str) -> str:
     return html if _PAGE_TAG.search(html) else f"<html><body>{html}</body></html>"
 

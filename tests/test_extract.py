@@ -189,3 +189,23 @@ def test_an_article_nested_past_libxml2s_depth_limit_is_found():
     doc = clean_document(Document(id="deep", source="deep.html", kind="html", text=html))
     assert doc.status == "kept", doc.reason
     assert doc.text.split("\n\n") == paragraphs
+
+
+def test_html_where_text_was_expected_is_read_as_html():
+    from pipeline.extract import looks_like_html
+    paragraphs = ["The harbour authority said on Monday that dredging of the main channel would begin in April "
+                  "and take about six weeks, during which larger vessels would have to wait for high tide.",
+                  "Fishing boats will be allowed to use the eastern berth, which is deep enough at all states "
+                  "of the tide, and the work is part of a plan to keep the port open to cargo ships.",
+                  "Local businesses said they supported the plan but wanted more notice of closures."]
+    body = "".join(f"<p>{p}</p>\n" for p in paragraphs)
+    page = (f"<!DOCTYPE html><html><head><title>Dredging</title></head><body><nav><a href='/'>Home</a></nav>"
+            f"<article><h1>Dredging to start in April</h1>{body}</article><footer>Port News</footer></body></html>")
+    for source, text in (("page.txt", page), ("feed.jsonl#1", body)):  # a page's source; an export's "content"
+        doc = clean_document(Document(id="d", source=source, text=text))
+        assert doc.status == "kept" and doc.kind == "html", doc.reason
+        assert doc.text.split("\n\n") == paragraphs
+    # Text that mentions a tag, or keeps a stray one, is text.
+    for text in ("The <p> tag starts a paragraph.\n" * 5, "Line one<br>\nLine two<br>\nLine three<br>\n",
+                 "\n".join(paragraphs)):
+        assert not looks_like_html(text)
