@@ -40,7 +40,8 @@ from .config import TOKENS, ConfigError, DedupConfig
 from .dedup import DedupIndex, Fingerprint
 from .document import DUPLICATE, UNREADABLE
 from .packed_index import DiskIndex, id_hash, open_packed
-from .sources import BAD_NAME, MULTI_RECORD_KINDS, SourceFile, content_hash, iter_sources, jsonl_ranges, split_name
+from .sources import (BAD_NAME, MULTI_RECORD_KINDS, SourceFile, content_hash, iter_sources, jsonl_ranges,
+                      split_name, warc_ranges)
 
 log = logging.getLogger(__name__)
 
@@ -472,15 +473,32 @@ JSONL_PART_LINES = 250
 JSONL_PART_BYTES = 8 * 1024 * 1024
 
 
+# A WARC file of more than WARC_SPLIT_BYTES is planned in parts cut between
+# records (``sources.warc_ranges``): a crawl's one large file is cleaned by
+# all workers, a part of at most WARC_PART_RECORDS records (requests and
+# responses; ~a third of them pages) and about WARC_PART_BYTES of the file
+# in each shard. Planning reads the file through once to find the records.
+WARC_SPLIT_BYTES = 8 * 1024 * 1024
+WARC_PART_RECORDS = 1000
+WARC_PART_BYTES = 4 * 1024 * 1024
+
+
 def _parts(raw_dir: str | os.PathLike, src: SourceFile, digest: str) -> list[list[int] | None]:
     """The parts ``src`` is planned in: [None] (the whole file) unless it is
     a large, readable, uncompressed JSONL export (a gzip stream cannot be
-    entered in the middle)."""
+    entered in the middle) or a large WARC file that can be entered at a
+    record (uncompressed, or gzipped record by record)."""
     _, kind, gz = split_name(src.path)
-    if kind != "jsonl" or gz or src.size <= JSONL_SPLIT_BYTES or digest.startswith(UNREADABLE):
+    if digest.startswith(UNREADABLE):
         return [None]
+    path = os.path.join(raw_dir, src.path)
     try:
-        parts = jsonl_ranges(os.path.join(raw_dir, src.path), JSONL_PART_BYTES, JSONL_PART_LINES)
+        if kind == "jsonl" and not gz and src.size > JSONL_SPLIT_BYTES:
+            parts = jsonl_ranges(path, JSONL_PART_BYTES, JSONL_PART_LINES)
+        elif kind == "warc" and src.size > WARC_SPLIT_BYTES:
+            parts = warc_ranges(path, WARC_PART_BYTES, WARC_PART_RECORDS)
+        else:
+            return [None]
     except OSError:
         return [None]  # read whole, and its error recorded, by the shard
     return [list(part) for part in parts] if len(parts) > 1 else [None]
@@ -595,8 +613,9 @@ def _bytes(f: PlannedFile) -> int:
 
 def _documents(f: PlannedFile) -> int:
     """How many documents ``f`` counts for when shards are cut: a part of
-    a JSONL export its lines, any other file one (a small export's records
-    are not counted: reading it would cost planning a second pass)."""
+    a JSONL export its lines, a part of a WARC file its records, any other
+    file one (a small file's records are not counted: reading it would cost
+    planning a second pass)."""
     return f.part[3] if f.part is not None else 1
 
 

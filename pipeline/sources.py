@@ -208,7 +208,7 @@ def read_source(raw_dir: str | os.PathLike, rel: str, base_id: str,
         yield from _read_jsonl(full, rel, base_id, config, part)
         return
     if kind == "warc":
-        yield from _read_warc(full, rel, base_id, config)
+        yield from _read_warc(full, rel, base_id, config, part)
         return
     try:
         data = _read_bounded(full, config.max_doc_bytes)
@@ -373,30 +373,115 @@ def _read_jsonl(full: Path, rel: str, base_id: str, config: ReadConfig,
 _WARC_PAGE_RECORDS = ("response", "resource")
 
 
-def _read_warc(full: Path, rel: str, base_id: str, config: ReadConfig) -> Iterator[Document]:
+def _is_page(record) -> bool:
+    """Whether a WARC record holds an HTML page (``_WARC_PAGE_RECORDS``, a
+    content type that is HTML or none)."""
+    if record.rec_type not in _WARC_PAGE_RECORDS:
+        return False
+    ctype = record.http_headers.get_header("Content-Type") if record.http_headers is not None else None
+    if ctype is None:
+        ctype = record.rec_headers.get_header("Content-Type") or ""
+        if ctype.startswith("application/http"):
+            return True  # its HTTP headers are missing or damaged: judged by what it holds
+    return not ctype or "html" in ctype.lower()
+
+
+def warc_ranges(path: str | os.PathLike, part_bytes: int, part_records: int) -> list[tuple[int, int, int, int]]:
+    """A WARC file cut between records into parts of at most
+    ``part_records`` records and about ``part_bytes`` of the file: (start
+    offset, end offset or -1 for the file's end, number of the part's first
+    record, its records), as ``jsonl_ranges`` cuts an export. Only a file
+    that can be entered at a record can be cut: uncompressed, or gzipped
+    record by record (as crawlers write ``.warc.gz``); any other, one whose
+    records do not run to its end (cut off) and one without an HTML page
+    are one part, read whole (and their errors or emptiness reported)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    whole = [(0, -1, 1, 0)]
+    offsets: list[int] = []
+    pages = 0
+    with open(path, "rb") as fh:
+        head = fh.peek(_MAGIC_BYTES)
+        if compression_of(head) not in (None, "gzip"):
+            return whole
+        iterator = ArchiveIterator(fh, arc2warc=False)
+        try:
+            for record in iterator:
+                if record.format != "warc":
+                    return whole
+                offsets.append(iterator.get_record_offset())
+                pages += _is_page(record)
+            last_end = iterator.offset  # just past the last record read
+        except Exception:  # (warcio fails on damaged records with whatever it met) read whole: the shard says why
+            return whole
+        size = os.fstat(fh.fileno()).st_size
+        if not pages or last_end != size:
+            return whole
+        if compression_of(head) == "gzip" and not _gzip_member_complete(fh, offsets[-1]):
+            return whole  # warcio stops quietly in a member cut off; read whole, gzip reports it
+    parts, start = [], 0
+    for number, offset in enumerate(offsets, start=1):
+        first = parts[-1][2] + parts[-1][3] if parts else 1
+        if number > first and (number - first >= part_records or offset - start >= part_bytes):
+            parts.append((start, offset, first, number - first))
+            start = offset
+    first = parts[-1][2] + parts[-1][3] if parts else 1
+    parts.append((start, -1, first, len(offsets) + 1 - first))
+    return parts
+
+
+def _gzip_member_complete(fh, offset: int) -> bool:
+    """Whether the gzip member at ``offset``, the file's last, ends with the
+    file (its end marker is there)."""
+    fh.seek(offset)
+    member = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    try:
+        while chunk := fh.read(1 << 20):
+            member.decompress(chunk, 0)
+    except zlib.error:
+        return False
+    return member.eof and not member.unused_data
+
+
+def _read_warc(full: Path, rel: str, base_id: str, config: ReadConfig,
+               part: tuple[int, ...] | None = None) -> Iterator[Document]:
     """The HTML pages of a WARC file (``.warc``, or compressed as a whole or
     record by record, ``.warc.gz``), ``<file id>#<record number>`` each,
-    with the URL the crawler fetched. Records that are no HTML page
-    (requests, images, scripts) are no documents and are skipped; an HTML
-    response with an HTTP status other than 2xx (a redirect, a missing
-    page) is a rejection (``http_status: 404``)."""
+    with the URL the crawler fetched; ``part``: only that part of the file
+    (``warc_ranges``). Records that are no HTML page (requests, images,
+    scripts) are no documents and are skipped; an HTML response with an
+    HTTP status other than 2xx (a redirect, a missing page) is a rejection
+    (``http_status: 404``)."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    given, skipped, number = 0, 0, 0
+    start, end, first = part[:3] if part else (0, -1, 1)
+    # A failure to read a part is the part's, under its first record's id.
+    failed_id, failed_source = (f"{base_id}#{first}", f"{rel}#{first}") if part else (base_id, rel)
+    given, skipped, number = 0, 0, first - 1
     try:
-        with open_raw(full) as fh:
-            for number, record in enumerate(ArchiveIterator(fh, arc2warc=False), start=1):
+        # A part is read from its first record on, each gzip member by
+        # itself; the whole file through open_raw, which reports data cut
+        # off where warcio's own reading stops at the last whole record.
+        with (open(full, "rb") if part else open_raw(full)) as fh:
+            if start:
+                fh.seek(start)
+            iterator = ArchiveIterator(fh, arc2warc=False)
+            for number, record in enumerate(iterator, start=first):
+                if end >= 0 and iterator.offset >= end:  # (the record's offset in the file)
+                    break
                 if record.format != "warc":  # warcio reads other text as an ARC file
-                    yield rejection(base_id if number == 1 else f"{base_id}#{number}",
-                                    rel if number == 1 else f"{rel}#{number}",
+                    yield rejection(failed_id if number == first else f"{base_id}#{number}",
+                                    failed_source if number == first else f"{rel}#{number}",
                                     "bad_warc: not a WARC record")
                     return
-                http = record.http_headers
-                ctype = (http or record.rec_headers).get_header("Content-Type") or ""
-                if record.rec_type not in _WARC_PAGE_RECORDS or ctype and "html" not in ctype.lower():
+                if record.length is None:  # (WARC requires it) the file ends inside the record's headers
+                    yield rejection(f"{base_id}#{number}", f"{rel}#{number}", "bad_warc: the file ends inside a record")
+                    return
+                if not _is_page(record):
                     skipped += 1
                     continue
+                http = record.http_headers
                 doc_id, source = f"{base_id}#{number}", f"{rel}#{number}"
                 url = record.rec_headers.get_header("WARC-Target-URI")
                 metadata = {"url": url} if url else {}
@@ -409,28 +494,44 @@ def _read_warc(full: Path, rel: str, base_id: str, config: ReadConfig) -> Iterat
                 if len(data) > config.max_doc_bytes:
                     yield rejection(doc_id, source, "too_large", **metadata)
                     continue
+                if getattr(record.raw_stream, "limit", 0) > 0:
+                    # The file ends inside the record's content (warcio
+                    # gives what there is, without an error).
+                    yield rejection(doc_id, source, "bad_warc: the record is cut off", **metadata)
+                    continue
                 try:
                     text = decode_bytes(data, html=True)
                 except DecodeError as exc:
                     yield rejection(doc_id, source, exc.reason, **metadata)
                     continue
                 yield Document(id=doc_id, source=source, text=text, kind="html", metadata=metadata)
+            if end < 0 and not isinstance(fh, _Decompressed) and iterator.offset < os.fstat(fh.fileno()).st_size:
+                # warcio stops without an error where the file ends inside
+                # a record's headers
+                yield rejection(f"{base_id}#{number + 1}", f"{rel}#{number + 1}",
+                                "bad_warc: the file ends inside a record")
     except FileNotFoundError:
-        yield rejection(base_id, rel, VANISHED)
+        yield rejection(failed_id, failed_source, VANISHED)
         return
     except BadCompressedFile as exc:
-        yield rejection(base_id, rel, exc.reason)
+        yield rejection(failed_id, failed_source, exc.reason)
         return
     except ArchiveLoadFailed as exc:
-        yield rejection(base_id, rel, f"bad_warc: {str(exc).strip().splitlines()[0][:200]}")
+        yield rejection(failed_id, failed_source, f"bad_warc: {str(exc).strip().splitlines()[0][:200]}")
         return
     except OSError as exc:
-        yield rejection(base_id, rel, f"{UNREADABLE}: {exc.strerror or exc}")
+        yield rejection(failed_id, failed_source, f"{UNREADABLE}: {exc.strerror or exc}")
+        return
+    except Exception as exc:  # warcio's parser fails on some damaged records with whatever it met
+        yield rejection(f"{base_id}#{number + 1}", f"{rel}#{number + 1}",
+                        f"bad_warc: {type(exc).__name__} in record {number + 1}")
         return
     if skipped:
-        log.info("%s: %d of its %d records hold no HTML page (requests, images, scripts): skipped",
-                 rel, skipped, number)
-    if not given:
+        log.info("%s: %d of its records from %d to %d hold no HTML page (requests, images, scripts): skipped",
+                 rel, skipped, first, number)
+    if not given and part is None:
+        # (a part without a page is one of several; warc_ranges makes a file
+        # without any one part)
         yield rejection(base_id, rel, "empty: no HTML page in the WARC file")
 
 

@@ -488,6 +488,44 @@ def test_a_large_jsonl_export_is_cleaned_in_parts_with_the_same_result(tmp_path,
     assert {r["status"] for r in manifest(tmp_path / "whole")} == {"kept", "duplicate", "rejected"}
 
 
+def test_a_large_warc_file_is_cleaned_in_parts_with_the_same_result(tmp_path, monkeypatch):
+    from test_sources import write_warc
+    from pipeline import corpus
+    from pipeline.batch import clean_shard, decide, publish
+    from pipeline.config import CleanConfig, DedupConfig, ReadConfig, fingerprint
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    pages = []
+    for n, story in enumerate(_three_stories() * 4):  # distinct stories and copies
+        body = "".join(f"<p>{p}.</p>" for p in story.replace("£", f"{n} x £").split(". "))
+        pages.append((f"https://x.example/{n}", "200 OK" if n != 5 else "404 Not Found", "text/html",
+                      f"<html><body><article>{body}</article></body></html>".encode()))
+    write_warc(raw / "crawl.warc.gz", pages)
+
+    def publish_all(clean):
+        plan = corpus.plan_batch(raw, clean, fingerprint(CleanConfig()), 2)
+        shards = [clean_shard(str(raw), plan, i, ReadConfig(), CleanConfig(), DedupConfig())
+                  for i in range(len(plan.shards))]
+        publish(str(clean), plan, shards, decide(str(clean), plan, shards, DedupConfig()), DedupConfig())
+        return plan
+
+    whole = publish_all(tmp_path / "whole")
+    assert [f.part for f in whole.files] == [None]
+    monkeypatch.setattr(corpus, "WARC_SPLIT_BYTES", 1000)
+    monkeypatch.setattr(corpus, "WARC_PART_RECORDS", 5)
+    parted = publish_all(tmp_path / "parted")
+    assert len(parted.files) > 3 and len(parted.shards) > 1
+
+    def strip(record):
+        return {k: v for k, v in record.items() if k != "run"}
+    assert [strip(r) for r in manifest(tmp_path / "parted")] == [strip(r) for r in manifest(tmp_path / "whole")]
+    for r in manifest(tmp_path / "whole"):
+        if r["path"]:
+            assert (tmp_path / "parted" / r["path"]).read_text() == (tmp_path / "whole" / r["path"]).read_text()
+    assert {r["status"] for r in manifest(tmp_path / "whole")} == {"kept", "duplicate", "rejected"}
+    assert len(manifest(tmp_path / "whole")) == 12
+
+
 def test_a_large_export_of_blank_lines_is_accounted_for(tmp_path):
     """An export too large to read whole but holding no record (blank lines
     only) is planned as one part, so it gets the file's ``empty`` record, as

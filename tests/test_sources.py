@@ -315,3 +315,53 @@ def test_a_warc_file_that_is_empty_cut_off_or_no_warc_is_accounted_for(tmp_path)
     (tmp_path / "notes.warc").write_text("Shopping list\n\nmilk\n")
     [doc] = read_source(tmp_path, "notes.warc", "notes")
     assert doc.rejected and doc.reason.startswith("bad_warc")
+
+
+def test_a_warc_file_read_in_parts_gives_its_pages_once_each(tmp_path):
+    from pipeline.sources import warc_ranges
+    pages = [(f"https://x.example/{n}", "200 OK" if n % 7 else "404 Not Found", "text/html" if n % 5 else "image/png",
+              PAGE.replace("ferry", f"ferry {n}").encode()) for n in range(30)]
+    for name, gzipped in (("crawl.warc.gz", True), ("plain.warc", False)):
+        write_warc(tmp_path / name, pages, gzipped)
+        parts = warc_ranges(tmp_path / name, 3000, 10)
+        assert len(parts) > 3 and parts[0][:3] == (0, parts[1][0], 1) and parts[-1][1] == -1
+        assert sum(p[3] for p in parts) == 61  # the warcinfo, then a request and a response a page
+        whole = [(d.id, d.reason, d.text) for d in read_source(tmp_path, name, "crawl")]
+        parted = [(d.id, d.reason, d.text) for p in parts for d in read_source(tmp_path, name, "crawl", part=p)]
+        assert parted == whole and len(whole) == 24
+    # What cannot be entered at a record, or is cut off, is one part.
+    import bz2
+    (tmp_path / "crawl.warc.bz2").write_bytes(bz2.compress((tmp_path / "plain.warc").read_bytes()))
+    data = (tmp_path / "crawl.warc.gz").read_bytes()
+    (tmp_path / "cut.warc.gz").write_bytes(data[:-30])
+    for name in ("crawl.warc.bz2", "cut.warc.gz"):
+        assert warc_ranges(tmp_path / name, 3000, 10) == [(0, -1, 1, 0)]
+    assert list(read_source(tmp_path, "cut.warc.gz", "cut"))[-1].reason == "bad_gzip"
+
+
+def test_an_uncompressed_warc_file_cut_off_anywhere_loses_no_page_silently(tmp_path):
+    """warcio gives what there is of a record the file ends in, stops
+    without an error in its headers, or fails on what it met: each page
+    is read whole, or the file's last document is a rejection."""
+    from pipeline.sources import warc_ranges
+    pages = [(f"https://x.example/{n}", "200 OK", "text/html", PAGE.replace("ferry", f"ferry {n}").encode() * 3)
+             for n in range(3)]
+    write_warc(tmp_path / "whole.warc", pages, False)
+    data = (tmp_path / "whole.warc").read_bytes()
+    starts = [at for at in range(len(data)) if data.startswith(b"WARC/1.", at)]
+    ends = starts[1:] + [len(data)]
+    responses = [n for n, at in enumerate(starts, start=1) if b"WARC-Type: response" in data[at:at + 300]]
+    for cut in range(starts[1] + 1, len(data), 23):
+        (tmp_path / "cut.warc").write_bytes(data[:cut])
+        whole_pages = {f"cut#{n}" for n in responses if ends[n - 1] <= cut}
+        begun = {f"cut#{n}" for n in responses if starts[n - 1] < cut}
+        for part in [None, *warc_ranges(tmp_path / "cut.warc", 500, 2)]:
+            docs = list(read_source(tmp_path, "cut.warc", "cut", part=part))
+            for doc in docs:
+                if not doc.rejected:
+                    n = responses.index(int(doc.id.split("#")[1]))
+                    assert doc.text == pages[n][3].decode(), (cut, doc.id)
+            if part is None:
+                read = {d.id for d in docs if not d.rejected}
+                assert whole_pages <= read <= begun, cut
+                assert read == begun or (docs and docs[-1].rejected), cut
