@@ -449,13 +449,43 @@ def test_records_of_a_jsonl_file_with_a_long_name_are_published(tmp_path):
     assert run_luigi(raw, clean).returncode == 0
 
 
+def _parts_publish_as_the_whole(tmp_path, monkeypatch, split: dict[str, int]) -> list[dict]:
+    """Publish tmp_path/raw through the library, shard by shard, once with
+    its files whole and once in parts (``split``: the planner's constants
+    that make them parts); the two folders must publish the same records
+    and texts. Returns the manifest."""
+    from pipeline import corpus
+    from pipeline.batch import clean_shard, decide, publish
+    from pipeline.config import CleanConfig, DedupConfig, ReadConfig, fingerprint
+    raw = tmp_path / "raw"
+
+    def publish_all(clean):
+        plan = corpus.plan_batch(raw, clean, fingerprint(CleanConfig()), 2)
+        shards = [clean_shard(str(raw), plan, i, ReadConfig(), CleanConfig(), DedupConfig())
+                  for i in range(len(plan.shards))]
+        publish(str(clean), plan, shards, decide(str(clean), plan, shards, DedupConfig()), DedupConfig())
+        return plan
+
+    whole = publish_all(tmp_path / "whole")
+    assert [f.part for f in whole.files] == [None]
+    for name, value in split.items():
+        monkeypatch.setattr(corpus, name, value)
+    parted = publish_all(tmp_path / "parted")
+    assert len(parted.files) > 3 and len(parted.shards) > 1
+
+    def strip(record):
+        return {k: v for k, v in record.items() if k != "run"}
+    assert [strip(r) for r in manifest(tmp_path / "parted")] == [strip(r) for r in manifest(tmp_path / "whole")]
+    for r in manifest(tmp_path / "whole"):
+        if r["path"]:
+            assert (tmp_path / "parted" / r["path"]).read_text() == (tmp_path / "whole" / r["path"]).read_text()
+    return manifest(tmp_path / "whole")
+
+
 def test_a_large_jsonl_export_is_cleaned_in_parts_with_the_same_result(tmp_path, monkeypatch):
     """An export over JSONL_PART_BYTES is planned in parts cut at line ends,
     cleaned in separate shards (in parallel, each holding one part): the
     published folder is the one the whole file gives, record for record."""
-    from pipeline import corpus
-    from pipeline.batch import clean_shard, decide, publish
-    from pipeline.config import CleanConfig, DedupConfig, ReadConfig, fingerprint
     raw = tmp_path / "raw"
     raw.mkdir()
     rowing, choir, cricket = _three_stories()
@@ -465,34 +495,12 @@ def test_a_large_jsonl_export_is_cleaned_in_parts_with_the_same_result(tmp_path,
         if n % 5 == 0:
             lines += ["", "{not json"]
     (raw / "feed.jsonl").write_text("\n".join(lines))  # (no final newline)
-
-    def publish_all(clean):
-        plan = corpus.plan_batch(raw, clean, fingerprint(CleanConfig()), 2)
-        shards = [clean_shard(str(raw), plan, i, ReadConfig(), CleanConfig(), DedupConfig())
-                  for i in range(len(plan.shards))]
-        publish(str(clean), plan, shards, decide(str(clean), plan, shards, DedupConfig()), DedupConfig())
-        return plan
-
-    whole = publish_all(tmp_path / "whole")
-    assert [f.part for f in whole.files] == [None]
-    monkeypatch.setattr(corpus, "JSONL_SPLIT_BYTES", 1000)
-    monkeypatch.setattr(corpus, "JSONL_PART_LINES", 4)
-    parted = publish_all(tmp_path / "parted")
-    assert len(parted.files) > 3 and len(parted.shards) > 1
-    def strip(record):
-        return {k: v for k, v in record.items() if k != "run"}
-    assert [strip(r) for r in manifest(tmp_path / "parted")] == [strip(r) for r in manifest(tmp_path / "whole")]
-    for r in manifest(tmp_path / "whole"):
-        if r["path"]:
-            assert (tmp_path / "parted" / r["path"]).read_text() == (tmp_path / "whole" / r["path"]).read_text()
-    assert {r["status"] for r in manifest(tmp_path / "whole")} == {"kept", "duplicate", "rejected"}
+    records = _parts_publish_as_the_whole(tmp_path, monkeypatch, {"JSONL_SPLIT_BYTES": 1000, "JSONL_PART_LINES": 4})
+    assert {r["status"] for r in records} == {"kept", "duplicate", "rejected"}
 
 
 def test_a_large_warc_file_is_cleaned_in_parts_with_the_same_result(tmp_path, monkeypatch):
     from test_sources import write_warc
-    from pipeline import corpus
-    from pipeline.batch import clean_shard, decide, publish
-    from pipeline.config import CleanConfig, DedupConfig, ReadConfig, fingerprint
     raw = tmp_path / "raw"
     raw.mkdir()
     pages = []
@@ -501,29 +509,8 @@ def test_a_large_warc_file_is_cleaned_in_parts_with_the_same_result(tmp_path, mo
         pages.append((f"https://x.example/{n}", "200 OK" if n != 5 else "404 Not Found", "text/html",
                       f"<html><body><article>{body}</article></body></html>".encode()))
     write_warc(raw / "crawl.warc.gz", pages)
-
-    def publish_all(clean):
-        plan = corpus.plan_batch(raw, clean, fingerprint(CleanConfig()), 2)
-        shards = [clean_shard(str(raw), plan, i, ReadConfig(), CleanConfig(), DedupConfig())
-                  for i in range(len(plan.shards))]
-        publish(str(clean), plan, shards, decide(str(clean), plan, shards, DedupConfig()), DedupConfig())
-        return plan
-
-    whole = publish_all(tmp_path / "whole")
-    assert [f.part for f in whole.files] == [None]
-    monkeypatch.setattr(corpus, "WARC_SPLIT_BYTES", 1000)
-    monkeypatch.setattr(corpus, "WARC_PART_RECORDS", 5)
-    parted = publish_all(tmp_path / "parted")
-    assert len(parted.files) > 3 and len(parted.shards) > 1
-
-    def strip(record):
-        return {k: v for k, v in record.items() if k != "run"}
-    assert [strip(r) for r in manifest(tmp_path / "parted")] == [strip(r) for r in manifest(tmp_path / "whole")]
-    for r in manifest(tmp_path / "whole"):
-        if r["path"]:
-            assert (tmp_path / "parted" / r["path"]).read_text() == (tmp_path / "whole" / r["path"]).read_text()
-    assert {r["status"] for r in manifest(tmp_path / "whole")} == {"kept", "duplicate", "rejected"}
-    assert len(manifest(tmp_path / "whole")) == 12
+    records = _parts_publish_as_the_whole(tmp_path, monkeypatch, {"WARC_SPLIT_BYTES": 1000, "WARC_PART_RECORDS": 5})
+    assert {r["status"] for r in records} == {"kept", "duplicate", "rejected"} and len(records) == 12
 
 
 def test_a_large_export_of_blank_lines_is_accounted_for(tmp_path):
