@@ -27,8 +27,8 @@ from .corpus import (MANIFEST, REPORTS, Plan, State, StateError, atomic_write, a
                      file_id, legacy_text_path, load_index, published_text, read_manifest, segment_path,
                      sync_filesystem, text_name, text_path, write_segment)
 from .dedup import Candidate, Fingerprint, deduplicate, fingerprint_texts
-from .document import (DUPLICATE, KEPT, METADATA_FIELDS, REJECTED, UNREADABLE, VANISHED, Document, count_words,
-                       rejection)
+from .document import (DUPLICATE, KEPT, METADATA_FIELDS, REJECTED, RETRACTED, UNREADABLE, VANISHED, Document,
+                       count_words, rejection)
 from .sources import BAD_NAME, read_source
 
 # ---------------------------------------------------------------- clean_shard
@@ -245,8 +245,17 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[Shard],
                     vanished.add(record["file"])
                 if why.startswith(UNREADABLE):
                     unreadable[record["file"]] = f"{record['source']} ({why.partition(': ')[2]})"
+                old = manifest.get(record["id"])
+                if old and old["status"] == RETRACTED:
+                    # A withdrawn article stays withdrawn, whatever its file
+                    # holds now; a new version that would be kept keeps its
+                    # place in the dedup index (decided above), so its copies
+                    # are not published either.
+                    if entry["status"] == KEPT:
+                        kept_by_path.setdefault(record["file"], []).append(record["id"])
+                    new_records.append(old)
+                    continue
                 if _unread(record):
-                    old = manifest.get(record["id"])
                     if old and old["status"] != REJECTED:
                         continue  # no new version could be read: the published one stays
                 elif entry["status"] == REJECTED:
@@ -308,7 +317,8 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[Shard],
                     if not line.strip():
                         continue
                     old = json.loads(line)
-                    if old["id"] in replaced or (old["status"] != KEPT and file_id(old["id"]) in reread):
+                    if old["id"] in replaced or (old["status"] not in (KEPT, RETRACTED)
+                                                 and file_id(old["id"]) in reread):
                         continue
                     fh.write(line if line.endswith(b"\n") else line + b"\n")
         for entry in new_records:

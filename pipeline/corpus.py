@@ -38,7 +38,7 @@ import numpy as np
 
 from .config import TOKENS, ConfigError, DedupConfig
 from .dedup import DedupIndex, Fingerprint
-from .document import DUPLICATE, UNREADABLE
+from .document import DUPLICATE, KEPT, RETRACTED, UNREADABLE
 from .packed_index import DiskIndex, id_hash, open_packed
 from .sources import (BAD_NAME, MULTI_RECORD_KINDS, SourceFile, content_hash, iter_sources, jsonl_ranges,
                       split_name, warc_ranges)
@@ -723,6 +723,46 @@ def read_manifest(clean_dir: str | os.PathLike, only: Collection[str] | None = N
     if not path.exists():
         return {}
     return {r["id"]: r for r in read_jsonl(path) if only is None or r["id"] in only}
+
+
+def retract(clean_dir: str | os.PathLike, ids: Collection[str], reason: str = RETRACTED) -> list[str]:
+    """Withdraw published articles (a takedown request, a retraction): each
+    one's manifest record becomes ``retracted`` with ``reason`` and its text
+    is deleted. It stays withdrawn: its signature stays in the dedup index,
+    so a later copy of it is a duplicate of the withdrawn article (and not
+    published), and a new version of its raw file is not published either.
+    Returns the ids withdrawn now (those withdrawn before are left as they
+    are); an id that is not a published article is an error, and then
+    nothing changes."""
+    clean = Path(clean_dir)
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        raise ConfigError("no article to retract: give the ids of published articles")
+    if not reason.strip():
+        raise ConfigError("a retraction needs a reason")
+    with state_lock(clean):
+        records = read_manifest(clean, only=set(wanted))
+        unknown = [i for i in wanted if i not in records]
+        unpublished = [f"{i} ({records[i]['status']})" for i in wanted
+                       if i in records and records[i]["status"] not in (KEPT, RETRACTED)]
+        if unknown or unpublished:
+            problems = ([f"not in the manifest: {', '.join(unknown)}"] if unknown else []) + \
+                ([f"not published: {', '.join(unpublished)}"] if unpublished else [])
+            raise ConfigError(f"nothing retracted; {'; '.join(problems)}")
+        todo = {i for i in wanted if records[i]["status"] == KEPT}
+        if todo:
+            with atomic_writer(clean / MANIFEST) as fh:
+                for line in (clean / MANIFEST).open("rb"):
+                    if not line.strip():
+                        continue
+                    record = json.loads(line)
+                    if record["id"] in todo:
+                        record.update(status=RETRACTED, path=None, reason=reason.strip(), chars=0, sha256=None)
+                        line = dumps_jsonl([record]).encode("utf-8")
+                    fh.write(line if line.endswith(b"\n") else line + b"\n")
+        for doc_id in wanted:  # after the manifest no longer names them (again, for a retraction cut short)
+            text_path(clean, doc_id).unlink(missing_ok=True)
+    return sorted(todo)
 
 
 NAME_MAX = 255  # bytes in one file name, on the usual Linux file systems

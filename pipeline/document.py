@@ -9,6 +9,7 @@ from typing import Any
 KEPT = "kept"
 DUPLICATE = "duplicate"
 REJECTED = "rejected"
+RETRACTED = "retracted"  # a published article withdrawn (``corpus.retract``): never published again
 
 # Rejection reasons of raw files that could not be read this time, so not
 # recorded as read: a vanished file is left out of the ledger, an unreadable

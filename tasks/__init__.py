@@ -26,9 +26,9 @@ def _apply_defaults() -> None:
 
 _apply_defaults()
 
-from .corpus import CleanCorpus, CleanShard, DeduplicateRun, PublishRun  # noqa: E402
+from .corpus import CleanCorpus, CleanShard, DeduplicateRun, PublishRun, Retract  # noqa: E402
 from .errors import install as _install_error_filter  # noqa: E402
 
 _install_error_filter()
 
-__all__ = ["CleanCorpus", "CleanShard", "DeduplicateRun", "PublishRun"]
+__all__ = ["CleanCorpus", "CleanShard", "DeduplicateRun", "PublishRun", "Retract"]

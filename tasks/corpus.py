@@ -329,3 +329,43 @@ def _load_plan(clean_dir: str, run_id: str) -> Plan:
 
 def _shards(shard_targets, report: bool = True):
     return batch.iter_shards(({name: target.path for name, target in t.items()} for t in shard_targets), report)
+
+
+class Retract(luigi.Task):
+    """Withdraw published articles (a takedown request, a retraction):
+
+        luigi --module tasks Retract --ids "sub/story,feed#3" --reason "takedown request 2026-11-25"
+
+    Each one's manifest record becomes ``retracted`` with the reason, its
+    text is deleted, and it is never published again (``corpus.retract``).
+    Complete once every id given is withdrawn, so running it again does
+    nothing."""
+
+    clean_dir = luigi.Parameter(default="clean", description="the clean folder the articles were published in")
+    ids = luigi.Parameter(default="", description="ids of published articles, comma-separated")
+    ids_file = luigi.OptionalParameter(default=None, description="a file of ids of published articles, one a line")
+    reason = luigi.Parameter(default="retracted", description="why, recorded in each article's manifest record")
+
+    def wanted(self) -> list[str]:
+        wanted = list(_names(self.ids))
+        if self.ids_file:
+            with open(self.ids_file, encoding="utf-8") as fh:
+                wanted += [line.strip() for line in fh if line.strip()]
+        if any(not doc_id for doc_id in wanted):
+            raise ConfigError(f"an empty id in --ids {self.ids!r}")
+        return wanted
+
+    def complete(self) -> bool:
+        from pipeline.corpus import read_manifest, text_path
+        from pipeline.document import RETRACTED
+        wanted = self.wanted()
+        records = read_manifest(self.clean_dir, only=set(wanted))
+        # (a text left by a retraction cut short is deleted by running it again)
+        return bool(wanted) and all(records.get(i, {}).get("status") == RETRACTED
+                                    and not text_path(self.clean_dir, i).exists() for i in wanted)
+
+    def run(self) -> None:
+        from pipeline.corpus import retract
+        done = retract(self.clean_dir, self.wanted(), self.reason)
+        log.info("Retract: %d article%s withdrawn from %s%s", len(done), "" if len(done) == 1 else "s",
+                 self.clean_dir, f" ({', '.join(done[:10])}{', ...' if len(done) > 10 else ''})" if done else "")

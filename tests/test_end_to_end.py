@@ -225,6 +225,47 @@ def test_a_crawls_warc_file_is_published_page_by_page(tmp_path):
     assert len(manifest(clean)) == 3
 
 
+def _retract(clean: Path, *extra: str) -> subprocess.CompletedProcess:
+    from conftest import LUIGI
+    env = {k: v for k, v in os.environ.items() if k != "LUIGI_CONFIG_PATH"}
+    return subprocess.run([str(LUIGI), "--module", "tasks", "Retract", "--clean-dir", str(clean), *extra],
+                          cwd=clean.parent, capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_a_retracted_article_is_withdrawn_and_never_published_again(tmp_path):
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    rowing, choir, cricket = _three_stories()
+    (raw / "rowing.txt").write_text(rowing)
+    (raw / "choir.txt").write_text(choir)
+    assert run_luigi(raw, clean).returncode == 0
+    # Unknown or unpublished ids change nothing.
+    before = (clean / "manifest.jsonl").read_text()
+    for ids, message in (("rowing,nosuch", "not in the manifest: nosuch"), ("", "no article to retract")):
+        result = _retract(clean, "--ids", ids)
+        assert result.returncode != 0 and message in result.stderr, result.stderr[-2000:]
+    assert (clean / "manifest.jsonl").read_text() == before and (clean / "rowing.txt").exists()
+
+    result = _retract(clean, "--ids", "rowing", "--reason", "takedown request 17")
+    assert result.returncode == 0, result.stderr[-2000:]
+    record = by_source(clean)["rowing.txt"]
+    assert (record["status"], record["reason"], record["path"]) == ("retracted", "takedown request 17", None)
+    assert not (clean / "rowing.txt").exists() and (clean / "choir.txt").exists()
+    assert _retract(clean, "--ids", "rowing").returncode == 0  # done already: nothing to do
+    # A later copy is a copy of the withdrawn article, and a new version of
+    # its file is not published either.
+    (raw / "later").mkdir()
+    (raw / "later" / "copy.txt").write_text(rowing + " The club thanked everyone who took part.")
+    (raw / "rowing.txt").write_text(rowing.replace("£", "about £") + " Training resumes on Monday.")
+    result = run_luigi(raw, clean)
+    assert result.returncode == 0, result.stderr[-2000:]
+    records = by_source(clean)
+    assert records["later/copy.txt"]["status"] == "duplicate" and records["later/copy.txt"]["duplicate_of"] == "rowing"
+    assert records["rowing.txt"]["status"] == "retracted" and records["rowing.txt"]["reason"] == "takedown request 17"
+    assert not (clean / "rowing.txt").exists() and not (clean / "later" / "copy.txt").exists()
+    assert sorted(p.name for p in clean.glob("**/*.txt")) == ["choir.txt"]
+
+
 def test_a_file_named_like_a_jsonl_record_loses_nothing(tmp_path):
     """``a#2.txt`` beside ``a.jsonl``: the file and both records are
     published, each under its own id."""
