@@ -132,7 +132,7 @@ def _as_page(html: str) -> str:
 # page whose article sits inside 300 unclosed <font> or <div> tags (an old
 # site's template, a broken CMS) came out with no article. trafilatura's
 # parser is not told; such a page is parsed again with one that is.
-_DEEP_PARSER = etree.HTMLParser(huge_tree=True, collect_ids=False, default_doctype=False, encoding="utf-8",
+_DEEP_PARSER = lxml.html.HTMLParser(huge_tree=True, collect_ids=False, default_doctype=False, encoding="utf-8",
                                 remove_comments=True, remove_pis=True)
 
 

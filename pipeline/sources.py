@@ -1,11 +1,14 @@
 """Find raw files and turn them into documents.
 
-Supported: ``*.txt`` (scraped text), ``*.html``/``*.htm`` and ``*.jsonl``
-exports (one article per line with ``text`` or ``html``, optional ``id``,
-``url``, ``title``, ``date``, ``author``), each also compressed with gzip,
-bzip2 or xz (``.gz``, ``.bz2``, ``.xz``). A file is decompressed when its
-bytes are compressed, whatever its name says. Hidden files and folders (names starting with ``.``) are skipped;
-every other file yields at least one document, a rejection if need be.
+Supported: ``*.txt`` (scraped text), ``*.md``/``*.markdown`` (scraped text
+in Markdown), ``*.html``/``*.htm``, ``*.jsonl`` exports (one article per
+line with ``text`` or ``html`` or another tool's field, optional ``id``,
+``url``, ``title``, ``date``, ``author``) and ``*.warc`` crawls (an HTML
+page a response record), each also compressed with gzip, bzip2 or xz
+(``.gz``, ``.bz2``, ``.xz``). A file is decompressed when its bytes are
+compressed, whatever its name says. Hidden files and folders (names
+starting with ``.``) are skipped; every other file yields at least one
+document, a rejection if need be.
 """
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """HTML to article text (trafilatura), on pages and on fragments."""
 from pipeline.clean import clean_document
+from pipeline.config import CleanConfig
 from pipeline.document import Document
 from pipeline.extract import extract_html
 
@@ -186,9 +187,10 @@ def test_an_article_nested_past_libxml2s_depth_limit_is_found():
                   "of the tide, and the work is part of a plan to keep the port open to cargo ships."]
     html = ("<html><head><title>Dredging to start</title></head><body>" + "<font size=2>" * 300
             + "".join(f"<p>{p}</p>" for p in paragraphs) + "</body></html>")
-    doc = clean_document(Document(id="deep", source="deep.html", kind="html", text=html))
-    assert doc.status == "kept", doc.reason
-    assert doc.text.split("\n\n") == paragraphs
+    for config in (CleanConfig(), CleanConfig(html_fallback=0)):  # trafilatura finds it, not only the fallback
+        doc = clean_document(Document(id="deep", source="deep.html", kind="html", text=html), config)
+        assert doc.status == "kept", doc.reason
+        assert doc.text.split("\n\n") == paragraphs
 
 
 def test_html_where_text_was_expected_is_read_as_html():
