@@ -266,6 +266,13 @@ _FOREIGN_MONTHS = (
     ("dezember", "décembre", "decembre", "diciembre", "dezembro", "dicembre"),
 )
 _FOREIGN_MONTH_NUMBER = {name: i + 1 for i, names in enumerate(_FOREIGN_MONTHS) for name in names}
+# Thai months, in full and abbreviated ("14 มีนาคม 2569", "14 มี.ค. 2569"),
+# the year in the Buddhist era (543 more than the common era) or not.
+_THAI_MONTHS = (("มกราคม", "ม.ค."), ("กุมภาพันธ์", "ก.พ."), ("มีนาคม", "มี.ค."), ("เมษายน", "เม.ย."),
+                ("พฤษภาคม", "พ.ค."), ("มิถุนายน", "มิ.ย."), ("กรกฎาคม", "ก.ค."), ("สิงหาคม", "ส.ค."),
+                ("กันยายน", "ก.ย."), ("ตุลาคม", "ต.ค."), ("พฤศจิกายน", "พ.ย."), ("ธันวาคม", "ธ.ค."))
+_THAI_MONTH_NUMBER = {name.rstrip("."): i + 1 for i, names in enumerate(_THAI_MONTHS) for name in names}
+BUDDHIST_ERA = 543
 _DATE_PATTERNS = (
     re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)"),
     re.compile(rf"\b(?P<mon>{_MONTHS})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", _I),
@@ -274,9 +281,11 @@ _DATE_PATTERNS = (
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)\s*[年년]\s*(?P<m>[01]?\d)\s*[月월]\s*(?P<d>[0-3]?\d)\s*[日일]"),
     re.compile(rf"\b(?P<d>[0-3]?\d)\.?\s+(?:de\s+)?(?P<mon>{'|'.join(_FOREIGN_MONTH_NUMBER)})\.?,?\s+(?:de\s+)?"
                r"(?P<y>(?:19|20)\d\d)(?!\d)", _I),
+    re.compile(rf"(?<!\d)(?P<d>[0-3]?\d)\s*(?P<mon>{'|'.join(re.escape(n) for names in _THAI_MONTHS for n in names)})"
+               r"\s*(?:(?:พ\.ศ\.|ค\.ศ\.)\s*)?(?P<y>(?:19|20|25)\d\d)(?!\d)"),
 )
 # Every date pattern holds a year of this form: lines without one are settled by one search.
-_YEAR = re.compile(r"(?:19|20)\d\d")
+_YEAR = re.compile(r"(?:19|20|25)\d\d")
 _DATE_LINE_MAX_WORDS = 12
 # What follows the names in a byline: "| email | paper", " - Staff writer".
 _BYLINE_SEPARATOR = re.compile(r"\s*[|•·]\s*|\s+[-–—]\s+")
@@ -832,8 +841,10 @@ def parse_date(text: str) -> str | None:
             month = int(parts["m"])
         else:
             name = parts["mon"].lower().rstrip(".")
-            month = _MONTH_NUMBER.get(name) or _FOREIGN_MONTH_NUMBER.get(name)
+            month = _MONTH_NUMBER.get(name) or _FOREIGN_MONTH_NUMBER.get(name) or _THAI_MONTH_NUMBER.get(name)
         day, year = int(parts["d"]), int(parts["y"])
+        if year >= 2400:  # a Thai year of the Buddhist era
+            year -= BUDDHIST_ERA
         if month and 1 <= day <= 31:
             return f"{year:04d}-{month:02d}-{day:02d}"
     return None

@@ -383,6 +383,11 @@ def test_parse_date_formats():
     assert parse_date("5 settembre 2024") == "2024-09-05"
     assert parse_date("14 mei 2026") == "2026-05-14"
     assert parse_date("Mars 14 2026") is None  # a planet, not a month, in an English headline
+    # Thai, the year in the Buddhist era or not.
+    assert parse_date("14 มีนาคม 2569") == "2026-03-14"
+    assert parse_date("อัปเดต 3 ก.ค. 2568 เวลา 09:15 น.") == "2025-07-03"
+    assert parse_date("14 มีนาคม พ.ศ. 2569") == "2026-03-14" and parse_date("14 มีนาคม 2026") == "2026-03-14"
+    assert parse_date("2500 people") is None
 
 
 def test_a_byline_glued_to_its_name_is_read():

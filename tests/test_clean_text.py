@@ -461,7 +461,8 @@ TH_ARTICLE = [
     "สำนักงานเขตจะจัดประชุมรับฟังความคิดเห็นของประชาชนในวันเสาร์ที่จะถึงนี้",
     "คาดว่าการก่อสร้างจะแล้วเสร็จภายในสิ้นปีนี้ หากไม่มีปัญหาเรื่องงบประมาณ",
 ]
-TH_PAGE = "\n".join(["หน้าแรก", "ข่าว", "กีฬา", "บันเทิง", "เข้าสู่ระบบ", TH_HEADLINE, *TH_ARTICLE, "แชร์",
+TH_PAGE = "\n".join(["หน้าแรก", "ข่าว", "กีฬา", "บันเทิง", "เข้าสู่ระบบ", "14 มี.ค. 2569 09:30 น.", TH_HEADLINE,
+                     *TH_ARTICLE, "แชร์",
                      "ข่าวที่เกี่ยวข้อง", "ตลาดน้ำแห่งใหม่เปิดให้บริการแล้ว", "รถไฟฟ้าสายสีชมพูขยายเวลาเดินรถ",
                      "ติดต่อเรา", "นโยบายความเป็นส่วนตัว"])
 
@@ -477,6 +478,7 @@ def test_an_article_in_thai_keeps_its_paragraphs():
     assert paragraphs[-len(TH_ARTICLE):] == TH_ARTICLE
     assert set(paragraphs[:-len(TH_ARTICLE)]) <= {TH_HEADLINE}  # the headline may stay: nothing tells it apart
     assert doc.metadata.get("title") != "เข้าสู่ระบบ"  # "log in"
+    assert doc.metadata.get("date") == "2026-03-14"  # the Buddhist era's 2569
     removed = {line: reason for reason, line, _ in doc.removed}
     assert removed["แชร์"] == "social" and removed["ข่าวที่เกี่ยวข้อง"] == "related"
 
