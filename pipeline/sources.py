@@ -4,8 +4,8 @@ Supported: ``*.txt`` (scraped text), ``*.md``/``*.markdown`` (scraped text
 in Markdown), ``*.html``/``*.htm``, ``*.jsonl`` exports (one article per
 line with ``text`` or ``html`` or another tool's field, optional ``id``,
 ``url``, ``title``, ``date``, ``author``) and ``*.warc`` crawls (an HTML
-page a response record), each also compressed with gzip, bzip2 or xz
-(``.gz``, ``.bz2``, ``.xz``). A file is decompressed when its bytes are
+page a response record), each also compressed with gzip, bzip2, xz or
+Zstandard (``.gz``, ``.bz2``, ``.xz``, ``.zst``). A file is decompressed when its bytes are
 compressed, whatever its name says. Hidden files and folders (names
 starting with ``.``) are skipped; every other file yields at least one
 document, a rejection if need be.
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import io
 import json
 import lzma
 import logging
@@ -123,8 +124,8 @@ def _walk_sorted(folder: str, prefix: str, real_root: Path, names_ok: bool) -> I
 
 
 def split_name(rel: str) -> tuple[str, str | None, bool]:
-    """``a/b.html.gz`` -> (``a/b``, "html", True) (True for ``.bz2`` and
-    ``.xz`` too: compressed); unsupported kind -> None.
+    """``a/b.html.gz`` -> (``a/b``, "html", True) (True for ``.bz2``,
+    ``.xz`` and ``.zst`` too: compressed); unsupported kind -> None.
 
     Suffixes as ``PurePosixPath.suffix`` reads them (a name's last dot, not
     its first character nor its last), on the string: planning asks this
@@ -232,7 +233,7 @@ class _ReadError(Exception):
         self.reason = reason
 
 
-COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz")
+COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz", ".zst")
 # (magic bytes, name, opener, the errors of bad or cut-off data): bzip2's
 # "BZh", its block size and the magic of a first block or of an empty stream.
 _COMPRESSIONS = (
@@ -240,8 +241,57 @@ _COMPRESSIONS = (
     (tuple(b"BZh%d%s" % (size, block) for size in range(1, 10) for block in (b"1AY&SY", b"\x17rE8P\x90")),
      "bz2", bz2.open, (OSError, EOFError)),  # bz2 reports bad data as OSError
     ((b"\xfd7zXZ\x00",), "xz", lzma.open, (lzma.LZMAError, EOFError)),
+    ((b"\x28\xb5\x2f\xfd",), "zstd", lambda path, mode: _open_zstd(path), (EOFError, ValueError)),
 )
 _MAGIC_BYTES = 10
+
+
+class _ZstdFrames(io.RawIOBase):
+    """A Zstandard file's data, frame after frame. zstandard's own stream
+    reader ends a frame that is cut off without an error, as if the data
+    ended there; this one raises EOFError, as gzip, bz2 and lzma do."""
+
+    def __init__(self, fh) -> None:
+        import zstandard
+        self._fh, self._new = fh, zstandard.ZstdDecompressor().decompressobj
+        self._errors = zstandard.ZstdError
+        self._frame, self._fed, self._out = self._new(), False, b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._out:
+            chunk = self._fh.read(1 << 20)
+            if not chunk:
+                if self._fed:
+                    raise EOFError("the Zstandard data ends inside a frame")
+                return 0
+            self._out = self._feed(chunk)
+        n = min(len(buffer), len(self._out))
+        buffer[:n], self._out = self._out[:n], self._out[n:]
+        return n
+
+    def _feed(self, data: bytes) -> bytes:
+        out = []
+        try:
+            while data:
+                out.append(self._frame.decompress(data))
+                self._fed = True
+                if not self._frame.eof:
+                    break
+                data, self._frame, self._fed = self._frame.unused_data, self._new(), False
+        except self._errors as exc:
+            raise ValueError(f"bad Zstandard data: {exc}") from None
+        return b"".join(out)
+
+    def close(self) -> None:
+        self._fh.close()
+        super().close()
+
+
+def _open_zstd(path: str | os.PathLike):
+    return io.BufferedReader(_ZstdFrames(open(path, "rb")))
 
 
 def compression_of(head: bytes) -> str | None:
@@ -254,7 +304,7 @@ def compression_of(head: bytes) -> str | None:
 
 class BadCompressedFile(Exception):
     """Compressed data that cannot be read to its end: ``reason`` is
-    ``bad_gzip``, ``bad_bz2`` or ``bad_xz``."""
+    ``bad_gzip``, ``bad_bz2``, ``bad_xz`` or ``bad_zstd``."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -340,7 +390,8 @@ def _read_jsonl(full: Path, rel: str, base_id: str, config: ReadConfig,
     failed_id, failed_source = (f"{base_id}#{first}", f"{rel}#{first}") if part else (base_id, rel)
     try:
         with open_raw(full) as fh:
-            fh.seek(start)
+            if start:  # (a part of a plain export; a compressed one is read whole, from its start)
+                fh.seek(start)
             lines = _bounded_lines(fh, config.max_doc_bytes, end - start if end >= 0 else None)
             for number, line in enumerate(lines, start=first):
                 total += len(line)

@@ -85,12 +85,14 @@ def test_corrupt_gzip_is_rejected(tmp_path):
     assert doc.rejected and doc.reason == "bad_gzip"
 
 
-def test_bzip2_and_xz_are_read_bounded_and_known_by_their_bytes(tmp_path):
+def test_bzip2_xz_and_zstandard_are_read_bounded_and_known_by_their_bytes(tmp_path):
     import bz2
     import lzma
+
+    import zstandard
     body = "<html><body><p>The ferry will run on Sundays from May.</p></body></html>"
     lines = "".join(json.dumps({"text": f"story {n}"}) + "\n" for n in range(1, 4))
-    for module, suffix in ((bz2, ".bz2"), (lzma, ".xz")):
+    for module, suffix in ((bz2, ".bz2"), (lzma, ".xz"), (zstandard, ".zst")):
         (tmp_path / f"page.html{suffix}").write_bytes(module.compress(body.encode()))
         (tmp_path / f"feed{suffix}.jsonl").write_bytes(module.compress(lines.encode()))  # a plain name
         assert split_name(f"page.html{suffix}") == ("page", "html", True)
@@ -106,13 +108,17 @@ def test_bzip2_and_xz_are_read_bounded_and_known_by_their_bytes(tmp_path):
         # Cut off or damaged: rejected with the compression's name, not
         # read as far as it goes nor taken for an unreadable file.
         whole = module.compress(lines.encode() * 50)
-        name = suffix[1:]
+        name = {".zst": "zstd"}.get(suffix, suffix[1:])
         (tmp_path / f"cut.jsonl{suffix}").write_bytes(whole[:len(whole) // 2])
         docs = list(read_source(tmp_path, f"cut.jsonl{suffix}", "cut"))
         assert docs[-1].rejected and docs[-1].reason == f"bad_{name}"
         (tmp_path / f"bad.txt{suffix}").write_bytes(whole[:10] + b"garbage" * 20)
         [doc] = read_source(tmp_path, f"bad.txt{suffix}", "bad")
         assert doc.rejected and doc.reason == f"bad_{name}"
+    # Zstandard data written in several frames is read through all of them.
+    (tmp_path / "frames.jsonl.zst").write_bytes(zstandard.compress(lines[:30].encode()) +
+                                                zstandard.compress(lines[30:].encode()))
+    assert [d.text for d in read_source(tmp_path, "frames.jsonl.zst", "frames")] == ["story 1", "story 2", "story 3"]
 
 
 def test_gzip_is_known_by_its_bytes_not_its_name(tmp_path):
