@@ -5,10 +5,10 @@ in Markdown), ``*.html``/``*.htm``, ``*.jsonl`` exports (one article per
 line with ``text`` or ``html`` or another tool's field, optional ``id``,
 ``url``, ``title``, ``date``, ``author``) and ``*.warc`` crawls (an HTML
 page a response record), each also compressed with gzip, bzip2, xz or
-Zstandard (``.gz``, ``.bz2``, ``.xz``, ``.zst``). A file is decompressed when its bytes are
-compressed, whatever its name says. Hidden files and folders (names
-starting with ``.``) are skipped; every other file yields at least one
-document, a rejection if need be.
+Zstandard (``.gz``, ``.bz2``, ``.xz``, ``.zst``). A file is decompressed
+when its bytes are compressed, whatever its name says. Hidden files and
+folders (names starting with ``.``) are skipped; every other file yields at
+least one document, a rejection if need be.
 """
 from __future__ import annotations
 
