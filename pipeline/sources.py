@@ -255,21 +255,23 @@ class _ZstdFrames(io.RawIOBase):
         import zstandard
         self._fh, self._new = fh, zstandard.ZstdDecompressor().decompressobj
         self._errors = zstandard.ZstdError
-        self._frame, self._fed, self._out = self._new(), False, b""
+        self._frame, self._fed = self._new(), False
+        self._out, self._at = memoryview(b""), 0  # decompressed data not yet read, and how far it is read
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
-        while not self._out:
+        while self._at == len(self._out):
             chunk = self._fh.read(1 << 20)
             if not chunk:
                 if self._fed:
                     raise EOFError("the Zstandard data ends inside a frame")
                 return 0
-            self._out = self._feed(chunk)
-        n = min(len(buffer), len(self._out))
-        buffer[:n], self._out = self._out[:n], self._out[n:]
+            self._out, self._at = memoryview(self._feed(chunk)), 0
+        n = min(len(buffer), len(self._out) - self._at)
+        buffer[:n] = self._out[self._at:self._at + n]
+        self._at += n
         return n
 
     def _feed(self, data: bytes) -> bytes:
