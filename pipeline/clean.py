@@ -16,6 +16,7 @@ from .boilerplate import clean_extracted, clean_texts, line_key
 from .config import CleanConfig
 from .document import KEPT, Document, count_words, has_unspaced_script
 from .extract import extract_html, extract_page, looks_like_html
+from .language import detect_language
 from .markdown import looks_like_markdown, unmark
 from .normalize import fix_unicode, normalize, normalize_whitespace
 
@@ -415,6 +416,10 @@ def quality_gate(doc: Document, config: CleanConfig) -> Document:
         return doc.reject("too_short")
     if is_repetitive(doc.text):
         return doc.reject("repetitive")
+    if "language" not in doc.metadata:  # (a JSONL record may name its own)
+        language = detect_language(doc.text)
+        if language:
+            doc.metadata["language"] = language
     doc.status = KEPT
     return doc
 

@@ -17,7 +17,7 @@ RETRACTED = "retracted"  # a published article withdrawn (``corpus.retract``): n
 VANISHED = "vanished"  # deleted between planning and reading
 UNREADABLE = "unreadable"  # "unreadable: Permission denied" and other errors of the file system
 
-METADATA_FIELDS = ("title", "author", "date", "url", "sitename")
+METADATA_FIELDS = ("title", "author", "date", "url", "sitename", "language")
 
 # Scripts written without spaces between words: Chinese and Japanese (kana,
 # ideographs, half-width katakana) and Thai, Lao, Khmer, Myanmar. A text in

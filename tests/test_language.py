@@ -1,0 +1,37 @@
+from pipeline.clean import clean_document
+from pipeline.document import Document
+from pipeline.language import detect_language
+
+# One report in several languages, written for these tests.
+REPORT = {
+    "en": "The city council decided on Tuesday to repair the old bridge over the river. The work is due to start "
+          "in the spring and take about a year, and it will be paid for by the regional government.",
+    "de": "Der Stadtrat hat am Dienstag beschlossen, die alte Brücke über den Fluss zu sanieren. Die Arbeiten "
+          "sollen im Frühjahr beginnen und etwa ein Jahr dauern, teilte die Stadt mit.",
+    "fr": "Le conseil municipal a décidé mardi de rénover le vieux pont sur la rivière. Les travaux doivent "
+          "commencer au printemps et durer environ un an, a indiqué la ville.",
+    "es": "El ayuntamiento decidió el martes renovar el viejo puente sobre el río. Las obras comenzarán en "
+          "primavera y durarán cerca de un año, informó la ciudad en un comunicado.",
+    "ru": "Городской совет во вторник решил отремонтировать старый мост через реку. Работы начнутся весной и "
+          "продлятся около года, сообщили в мэрии, и это не первый ремонт моста.",
+    "ja": "市議会は火曜日、川にかかる古い橋を改修することを決めた。工事は春に始まり、約一年かかる見通しだ。",
+    "zh": "市议会周二决定修缮河上的旧桥。工程将于春季开始，预计持续约一年。",
+    "hi": "नगर परिषद ने मंगलवार को नदी पर बने पुराने पुल की मरम्मत करने का फैसला किया। काम वसंत में शुरू होगा।",
+}
+
+
+def test_the_language_of_a_text_is_told_by_its_script_or_its_function_words():
+    for lang, text in REPORT.items():
+        assert detect_language(text) == lang, lang
+    # A name in another script does not make an English text Chinese; a
+    # line of figures says nothing.
+    assert detect_language(REPORT["en"] + " The mayor, 王明, welcomed the decision.") == "en"
+    assert detect_language("Shr eight cts vs 16 cts Net 188,000 vs 354,000 Revs 538,000 vs 594,000") is None
+
+
+def test_a_kept_article_carries_its_language_and_a_record_keeps_its_own():
+    text = "\n".join([REPORT["de"]] * 2 + [REPORT["de"].replace("Brücke", "Straße")])
+    doc = clean_document(Document(id="d", source="d.txt", text=text))
+    assert doc.status == "kept" and doc.metadata["language"] == "de"
+    doc = clean_document(Document(id="d", source="d.jsonl#1", text=text, metadata={"language": "deu"}))
+    assert doc.metadata["language"] == "deu"
