@@ -740,6 +740,8 @@ def retract(clean_dir: str | os.PathLike, ids: Collection[str], reason: str = RE
         raise ConfigError("no article to retract: give the ids of published articles")
     if not reason.strip():
         raise ConfigError("a retraction needs a reason")
+    if not (clean / MANIFEST).is_file():
+        raise ConfigError(f"no corpus is published in {str(clean)!r}: nothing to retract")
     with state_lock(clean):
         records = read_manifest(clean, only=set(wanted))
         unknown = [i for i in wanted if i not in records]
@@ -751,8 +753,8 @@ def retract(clean_dir: str | os.PathLike, ids: Collection[str], reason: str = RE
             raise ConfigError(f"nothing retracted; {'; '.join(problems)}")
         todo = {i for i in wanted if records[i]["status"] == KEPT}
         if todo:
-            with atomic_writer(clean / MANIFEST) as fh:
-                for line in (clean / MANIFEST).open("rb"):
+            with atomic_writer(clean / MANIFEST) as fh, open(clean / MANIFEST, "rb") as old_fh:
+                for line in old_fh:
                     if not line.strip():
                         continue
                     record = json.loads(line)

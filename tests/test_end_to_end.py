@@ -244,6 +244,9 @@ def test_a_retracted_article_is_withdrawn_and_never_published_again(tmp_path):
     for ids, message in (("rowing,nosuch", "not in the manifest: nosuch"), ("", "no article to retract")):
         result = _retract(clean, "--ids", ids)
         assert result.returncode != 0 and message in result.stderr, result.stderr[-2000:]
+    result = _retract(tmp_path / "elsewhere", "--ids", "rowing")
+    assert result.returncode != 0 and "no corpus is published" in result.stderr
+    assert not (tmp_path / "elsewhere").exists()
     assert (clean / "manifest.jsonl").read_text() == before and (clean / "rowing.txt").exists()
 
     result = _retract(clean, "--ids", "rowing", "--reason", "takedown request 17")
