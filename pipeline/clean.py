@@ -16,7 +16,7 @@ from .boilerplate import clean_extracted, clean_texts, line_key
 from .config import CleanConfig
 from .document import KEPT, Document, count_words, has_unspaced_script
 from .extract import extract_html, extract_page, looks_like_html
-from .language import detect_language
+from .language import LANGUAGE_CODES, detect_language
 from .markdown import looks_like_markdown, unmark
 from .normalize import fix_unicode, normalize, normalize_whitespace
 
@@ -420,6 +420,9 @@ def quality_gate(doc: Document, config: CleanConfig) -> Document:
         language = detect_language(doc.text)
         if language:
             doc.metadata["language"] = language
+    language = doc.metadata.get("language")
+    if config.languages and language in LANGUAGE_CODES and language not in config.languages:
+        return doc.reject(f"language: {language}")
     doc.status = KEPT
     return doc
 

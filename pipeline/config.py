@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 
 
@@ -77,8 +78,15 @@ class CleanConfig:
     # nothing changes: the default makes cleaning idempotent (README, "What
     # happens to each document"); 1 takes about a quarter less time and is not idempotent.
     max_passes: int = 8
+    # Languages to publish (ISO 639-1 codes): a kept article whose text is
+    # clearly in another (``language.detect_language``) is rejected as
+    # "language: xx"; one whose language the text does not tell is kept.
+    # Empty: every language.
+    languages: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        _require(all(isinstance(code, str) and re.fullmatch(r"[a-z]{2}", code) for code in self.languages),
+                 f"languages must be two-letter codes such as en or de, not {','.join(map(str, self.languages))!r}")
         _require(self.html_bias in ("balanced", "precision", "recall"),
                  f"html_bias must be balanced, precision or recall, not {self.html_bias!r}")
         _require(self.html_cleaning in ("light", "full"),

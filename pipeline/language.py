@@ -89,6 +89,9 @@ _SCRIPTS = (
 # Any character of those scripts (one scan settles the Latin-script texts,
 # curly quotes and all).
 _ANY_SCRIPT = re.compile("|".join(script.pattern for _, script in _SCRIPTS))
+# Every code detect_language gives (a JSONL record's own "language" may be
+# anything: a filter on languages judges only these).
+LANGUAGE_CODES = frozenset(_WORDS) | {lang for lang, _ in _SCRIPTS}
 _LETTER = re.compile(r"[^\W\d_]")
 _TOKEN = re.compile(r"[^\W\d_]+")
 

@@ -90,6 +90,9 @@ class CorpusParams(luigi.Task):
     max_passes = luigi.IntParameter(default=CleanConfig.max_passes,
                                     description="cleaning passes until the text no longer changes (idempotent); "
                                                 "1: one pass, about a quarter less cleaning time, not idempotent")
+    languages = luigi.Parameter(default="", description="publish only articles in these languages (ISO 639-1, "
+                                                          "comma-separated; an article whose language is not clear "
+                                                          "is kept); default: all")
     max_doc_bytes = luigi.IntParameter(default=ReadConfig.max_doc_bytes,
                                        description="larger documents (after gunzip) are rejected as too_large")
 
@@ -108,7 +111,8 @@ class CorpusParams(luigi.Task):
                             html_fallback=self.html_fallback, drop_captions=self.drop_captions, min_words=self.min_words,
                             max_spam_share=self.max_spam_share, line_threshold=self.line_threshold,
                             smoothing=self.smoothing, recurring_min_docs=self.recurring_min_docs,
-                            doc_time_limit=self.doc_time_limit, max_passes=self.max_passes),
+                            doc_time_limit=self.doc_time_limit, max_passes=self.max_passes,
+                            languages=_names(self.languages.lower())),
                 DedupConfig(threshold=self.dedup_threshold, containment=self.dedup_containment,
                             shingle_size=self.shingle_size, num_perm=self.num_perm,
                             tokens=self._tokens()))

@@ -652,6 +652,7 @@ def test_bad_parameter_fails_with_non_zero_exit(sample_raw, tmp_path):
             (("--html-bias", "precise"), 35, "html_bias must be balanced, precision or recall, not 'precise'"),
             (("--workers", "0"), 35, "--workers 0 runs nothing: give 1 or more"),  # Luigi's: ran nothing, exit 0
             (("--jsonl-text-fields", "text,,body"), 35, "JSONL fields must be non-empty names"),
+            (("--languages", "english"), 35, "languages must be two-letter codes such as en or de, not 'english'"),
             # A value Luigi cannot read as its type stops the command in
             # Luigi's own parsing (its code for an uncaught exception).
             (("--min-words", "2O"), 40, "a parameter's value cannot be read: invalid literal for int() with base 10: "

@@ -35,3 +35,19 @@ def test_a_kept_article_carries_its_language_and_a_record_keeps_its_own():
     assert doc.status == "kept" and doc.metadata["language"] == "de"
     doc = clean_document(Document(id="d", source="d.jsonl#1", text=text, metadata={"language": "deu"}))
     assert doc.metadata["language"] == "deu"
+
+
+def test_articles_in_other_languages_are_rejected_when_languages_are_named():
+    from pipeline.config import CleanConfig
+    only_english = CleanConfig(languages=("en",))
+    german = "\n".join([REPORT["de"]] * 2 + [REPORT["de"].replace("Brücke", "Straße")])
+    english = "\n".join([REPORT["en"]] * 2 + [REPORT["en"].replace("bridge", "road")])
+    doc = clean_document(Document(id="d", source="d.txt", text=german), only_english)
+    assert doc.status == "rejected" and doc.reason == "language: de"
+    assert clean_document(Document(id="e", source="e.txt", text=english), only_english).status == "kept"
+    # What the text does not tell is kept, and so is a record's own label
+    # the detector never gives.
+    table = "\n".join(f"Week {n}: output {100 + 3 * n} tonnes, exports {40 + n} tonnes" for n in range(1, 12))
+    assert clean_document(Document(id="t", source="t.txt", text=table), only_english).status == "kept"
+    labelled = Document(id="r", source="r.jsonl#1", text=german, metadata={"language": "German"})
+    assert clean_document(labelled, only_english).status == "kept"
