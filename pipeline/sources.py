@@ -662,6 +662,6 @@ def _jsonl_record(line: bytes, doc_id: str, source: str, config: ReadConfig = Re
         if not value.strip() and any(isinstance(v, str) and v.strip() for _, _, v in present[at + 1:]):
             continue  # a blank field beside one that has the article
         return Document(id=doc_id, source=source, text=value, kind=kind, metadata=metadata)
-    names = " nor ".join(repr(key) for key, _ in fields) if len(fields) <= 2 else \
-        ", ".join(repr(key) for key, _ in fields[:-1]) + f" nor {fields[-1][0]!r}"
-    return rejection(doc_id, source, f"bad_record: neither {names}", **metadata)
+    *others, last = [repr(key) for key, _ in fields]  # (ReadConfig asks for one field or more)
+    missing = f"neither {', '.join(others)} nor {last}" if others else f"no {last}"
+    return rejection(doc_id, source, f"bad_record: {missing}", **metadata)
