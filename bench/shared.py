@@ -44,11 +44,10 @@ def warmed_html_pages() -> list[tuple[str, str]]:
     garbage collection. For CPU timings of the per-page stages."""
     import gc
 
-    from pipeline import compiled, dedup, extract
+    from pipeline import compiled, extract
     require_shared()
     extract.warm_up()
     compiled.warm_up()
-    dedup.warm_up()
     pages = [(page_id, html) for _, page_id, _, html, _ in extraction_pages()]
     gc.collect()
     gc.freeze()
@@ -74,8 +73,7 @@ def warm_as_a_run() -> None:
     collected."""
     import gc
 
-    from pipeline import compiled, dedup
-    dedup.warm_up()
+    from pipeline import compiled
     compiled.warm_up()
     gc.collect()
 

@@ -86,14 +86,6 @@ def shingle_hashes(words: list[str], size: int) -> np.ndarray:
     return np.unique(np.fromiter(map(xxhash.xxh32_intdigest, map(str.encode, grams)), dtype=np.uint32, count=n))
 
 
-def warm_up() -> None:
-    """Import datasketch (and the scipy it imports, ~0.5 s) in this process.
-    It is imported on first use, so a scheduled run with nothing new never
-    pays for it; a run with work calls this before its shard processes
-    fork, so they do not each import it again."""
-    import datasketch  # noqa: F401
-
-
 def _identity(value: int) -> int:
     return value
 
@@ -124,9 +116,41 @@ _SHINGLE_CHUNK = 8192  # shingles of the (permutations x shingles) product at a 
 
 @functools.lru_cache(maxsize=8)
 def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
-    from datasketch import MinHash
-    a, b = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME, hashfunc=_identity).permutations
-    return np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32)
+    """datasketch's ``affine32`` permutations for ``SEED``, drawn here as its
+    ``MinHash`` draws them (odd multipliers ``a``, offsets ``b``, from one
+    ``RandomState``): importing datasketch takes scipy with it, ~0.8 s that
+    every shard process or the run before they fork paid for two small
+    arrays. ``tests/test_dedup.py`` checks them against datasketch's."""
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
+@functools.lru_cache(maxsize=32)
+def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    """The bands and rows datasketch's ``MinHashLSH`` picks for a Jaccard
+    ``threshold`` with its default weights: the pair that minimises the
+    mean of the probabilities of a false positive (integrated over
+    similarities below the threshold) and of a false negative (above it).
+    datasketch integrates with scipy; both integrands are polynomials of
+    degree ``bands * rows <= num_perm``, which Gauss-Legendre quadrature
+    with ``num_perm // 2 + 1`` nodes integrates exactly, so no scipy is
+    needed (``tests/test_dedup.py`` checks the choice against datasketch's
+    over a grid of thresholds and sizes)."""
+    x, w = np.polynomial.legendre.leggauss(num_perm // 2 + 1)
+    below = threshold / 2 * (x + 1)  # nodes on [0, threshold]
+    above = threshold + (1 - threshold) / 2 * (x + 1)  # on [threshold, 1]
+    best, choice = float("inf"), (0, 0)
+    for bands in range(1, num_perm + 1):
+        rows = np.arange(1, num_perm // bands + 1, dtype=np.float64)[:, None]
+        false_positive = threshold / 2 * ((1 - (1 - below ** rows) ** bands) @ w)
+        false_negative = (1 - threshold) / 2 * (((1 - above ** rows) ** bands) @ w)
+        error = 0.5 * false_positive + 0.5 * false_negative
+        r = int(np.argmin(error))
+        if error[r] < best:
+            best, choice = float(error[r]), (bands, r + 1)
+    return choice
 
 
 def _fmix32(h: np.ndarray) -> np.ndarray:
@@ -178,9 +202,7 @@ class DedupIndex:
 
     def __init__(self, config: DedupConfig) -> None:
         self.config = config
-        from datasketch import MinHashLSH
-        params = MinHashLSH(threshold=min(CANDIDATE_THRESHOLD, config.threshold), num_perm=config.num_perm)
-        self.bands, self.rows = params.b, params.r
+        self.bands, self.rows = lsh_bands(min(CANDIDATE_THRESHOLD, config.threshold), config.num_perm)
         self.exact: dict[str, str] = {}  # exact hash -> id
         self.ids: set[str] = set()
         self._exact_of: dict[str, str] = {}  # id -> its exact hash, when it holds the entry

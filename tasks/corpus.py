@@ -21,7 +21,7 @@ import luigi
 import luigi.format
 import luigi.interface
 
-from pipeline import batch, dedup, extract
+from pipeline import batch, extract
 from pipeline.config import CleanConfig, ConfigError, DedupConfig, ReadConfig, fingerprint
 from pipeline.corpus import (STATE, Plan, State, atomic_write, batch_dir, dumps_jsonl, index_tokens, plan_batch,
                              record_raw_folder, remove_stale_temporaries, state_lock)
@@ -266,7 +266,6 @@ class CleanCorpus(CorpusParams, luigi.WrapperTask):
                     from pipeline import shared_index
                     shared_index.check_reachable(self.dedup_redis)  # before the shards' work, not after it
                 # Before the shard processes fork from this one:
-                dedup.warm_up()
                 html = [split_name(f.path)[1] in ("html", "warc") for f in plan.files]
                 if not all(html) or clean_config.html_cleaning == "full" or clean_config.html_fallback:
                     # the line model's compiled code (~0.8 s to load), only

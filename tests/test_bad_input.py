@@ -119,8 +119,7 @@ def _luigi_as_another_user(base: Path, *args: str) -> tuple[int, str]:
     # Imported before the child loses access to the interpreter's own files
     # (they may sit in root's home): what a run imports on demand.
     for name in ("multiprocessing.queues", "multiprocessing.synchronize", "multiprocessing.connection",
-                 "luigi.lock", "mmap", "pipeline.batch", "pipeline.report", "pipeline.linemodel", "pipeline.spam",
-                 "datasketch"):  # (the run's warm-up imports datasketch, and with it scipy, which needs sysconfig)
+                 "luigi.lock", "mmap", "pipeline.batch", "pipeline.report", "pipeline.linemodel", "pipeline.spam"):
         importlib.import_module(name)
     from pipeline import compiled
     compiled.warm_up()  # numba's llvmlite finds its shared library through importlib.resources, on first use

@@ -1,12 +1,14 @@
 import numpy as np
 import pytest
 from datasketch import MinHash
+from datasketch.lsh import _optimal_param
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.config import DedupConfig
 from pipeline.dedup import (SCHEME, SEED, Candidate, DedupIndex, deduplicate, exact_hash, fingerprint_texts,
-                            hash_words, shingle_hashes, signatures, similarity)
+                            _identity, _permutations, hash_words, lsh_bands, shingle_hashes, signatures,
+                            similarity)
 
 STORY = ("The harbour authority said on Monday that dredging of the main channel would begin in April and "
          "take about six weeks, during which larger vessels would have to wait for high tide. Fishing boats "
@@ -79,6 +81,38 @@ def test_signatures_are_datasketch_minhash(sets, num_perm):
     assert got.dtype == np.uint32 and got.shape == (len(sets), num_perm)
     for row, m in zip(got, expected):
         assert np.array_equal(row, m.hashvalues)
+
+
+@pytest.mark.parametrize("num_perm", [1, 16, 128, 256])
+def test_permutations_are_datasketchs(num_perm):
+    # Drawn without importing datasketch; they must be its own, value for value.
+    a, b = _permutations(num_perm)
+    expected_a, expected_b = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME, hashfunc=_identity).permutations
+    assert a.dtype == expected_a.dtype == np.uint32
+    assert np.array_equal(a, expected_a) and np.array_equal(b, expected_b)
+
+
+@pytest.mark.parametrize("num_perm", [16, 64, 100, 128, 256])
+def test_lsh_bands_are_the_ones_datasketch_picks(num_perm):
+    # The local index, the packed one and Redis (datasketch's MinHashLSH)
+    # must band a signature alike, or one finds candidates another misses.
+    for threshold in [round(t, 2) for t in np.arange(0.05, 1.0, 0.05)] + [0.3, 0.33, 0.8, 0.85, 0.99]:
+        assert lsh_bands(threshold, num_perm) == _optimal_param(threshold, num_perm, 0.5, 0.5), threshold
+
+
+def test_the_shard_path_never_imports_datasketch_or_scipy():
+    # datasketch imports scipy: ~0.8 s that a run paid before its shard
+    # processes forked (or each shard paid) for two small arrays.
+    import subprocess
+    import sys
+    from pathlib import Path
+    code = ("import sys; from pipeline.dedup import DedupIndex, fingerprint_texts; from pipeline.config import DedupConfig; "
+            "fps = fingerprint_texts(['one two three four five six seven'], DedupConfig()); "
+            "index = DedupIndex(DedupConfig()); index.band_keys(fps[0].signature); "
+            "print('datasketch' in sys.modules, 'scipy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert out.stdout.split() == ["False", "False"]
 
 
 def test_exact_copy_with_other_formatting():
