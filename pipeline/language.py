@@ -16,7 +16,6 @@ measured) costs 1.2-1.8 ms, a third of a document's whole budget:
 """
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter
 
@@ -94,6 +93,26 @@ _ANY_SCRIPT = re.compile("|".join(script.pattern for _, script in _SCRIPTS))
 LANGUAGE_CODES = frozenset(_WORDS) | {lang for lang, _ in _SCRIPTS}
 _LETTER = re.compile(r"[^\W\d_]")
 _TOKEN = re.compile(r"[^\W\d_]+")
+_ASCII_TOKEN = re.compile(r"[a-z]+")  # _TOKEN on ASCII text already case-folded, twice as fast
+# Characters in which _SAMPLE_WORDS words are looked for first (news
+# averages six a word, spaces and punctuation included).
+_FIRST_CHARS = 3000
+
+
+def _first_words(sample: str) -> list[str]:
+    """The first ``_SAMPLE_WORDS`` tokens (``_TOKEN``) of ``sample``,
+    case-folded. A regular expression is 0.3 us a match in Python: the
+    tokens of a whole sample were most of this module's time, so the
+    first ``_FIRST_CHARS`` are read first. If more tokens than wanted start
+    there, the wanted ones end there too and are the same as the whole
+    sample's (case folding goes character by character)."""
+    folded = sample.casefold()
+    token = _ASCII_TOKEN if folded.isascii() else _TOKEN
+    if len(folded) > _FIRST_CHARS:
+        words = token.findall(folded, 0, _FIRST_CHARS)
+        if len(words) > _SAMPLE_WORDS:
+            return words[:_SAMPLE_WORDS]
+    return token.findall(folded)[:_SAMPLE_WORDS]
 
 
 def detect_language(text: str) -> str | None:
@@ -106,7 +125,7 @@ def detect_language(text: str) -> str | None:
             # in an English text does not make it Chinese)
             if len(script.findall(sample, 0, 2000)) * 5 >= letters:
                 return lang
-    words = [match.group() for match in itertools.islice(_TOKEN.finditer(sample.casefold()), _SAMPLE_WORDS)]
+    words = _first_words(sample)
     if len(words) < MIN_WORDS:  # ("Net 188,000 vs 354,000 ... per cwt": a few words say nothing)
         return None
     hits = dict.fromkeys(_WORDS, 0)

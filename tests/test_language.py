@@ -1,5 +1,12 @@
 from pipeline.clean import clean_document
 from pipeline.document import Document
+import itertools
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pipeline.language as language
 from pipeline.language import detect_language
 
 # One report in several languages, written for these tests.
@@ -51,3 +58,23 @@ def test_articles_in_other_languages_are_rejected_when_languages_are_named():
     assert clean_document(Document(id="t", source="t.txt", text=table), only_english).status == "kept"
     labelled = Document(id="r", source="r.jsonl#1", text=german, metadata={"language": "German"})
     assert clean_document(labelled, only_english).status == "kept"
+
+
+_WORDS = st.sampled_from(["the", "Der", "ÉTÉ", "straße", "İstanbul", "a1b", "x_y", "don't", "rué", "ǅemal", "ﬁne",
+                          "东京", "naïve", "BRIDGE", "42", "o"])
+_GAPS = st.sampled_from([" ", "  ", ", ", ".\n", " - ", "’", "_", ""])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_WORDS, _GAPS), max_size=120), st.integers(1, 40), st.integers(1, 60))
+def test_the_first_words_are_the_first_tokens_of_the_whole_sample(pieces, first_chars, wanted):
+    # The sample's first words are read from its first characters when
+    # enough of them start there: the same words as reading it all.
+    text = "".join(word + gap for word, gap in pieces)
+    reference = [m.group() for m in itertools.islice(re.finditer(r"[^\W\d_]+", text.casefold()), wanted)]
+    old = language._FIRST_CHARS, language._SAMPLE_WORDS
+    language._FIRST_CHARS, language._SAMPLE_WORDS = first_chars, wanted
+    try:
+        assert language._first_words(text) == reference
+    finally:
+        language._FIRST_CHARS, language._SAMPLE_WORDS = old
