@@ -25,7 +25,7 @@ from .clean import EXTRACTION, clean_documents
 from .config import CleanConfig, DedupConfig, ReadConfig
 from .corpus import (MANIFEST, REPORTS, Plan, State, StateError, atomic_write, atomic_writer, dumps_jsonl,
                      file_id, legacy_text_path, load_index, published_text, read_manifest, segment_path,
-                     sync_filesystem, text_name, text_path, write_segment)
+                     sync_filesystem, text_name, text_path, withdrawn_shingles, write_segment)
 from .dedup import Candidate, Fingerprint, deduplicate, fingerprint_texts
 from .document import (DUPLICATE, KEPT, METADATA_FIELDS, REJECTED, RETRACTED, UNREADABLE, VANISHED, Document,
                        count_words, rejection)
@@ -187,13 +187,20 @@ def decide(clean_dir: str, plan: Plan, shards: Iterable[Shard],
     known = state.ledger.select(f.path for f in plan.files)
     replaced = sorted({i for f in plan.files for i in known.get(f.path, {}).get("kept", [])
                        if i in read and i not in rejected})
+    # A withdrawn article (``Retract``) keeps its place in the index whatever
+    # its file holds now, so that copies of the withdrawn text stay out of
+    # the corpus; the file's new version is neither published nor indexed.
+    withdrawn = _withdrawn(clean_dir, replaced)
+    if withdrawn:
+        replaced = [i for i in replaced if i not in withdrawn]
+        candidates = [c for c in candidates if c.id not in withdrawn]
     for doc_id in replaced:
         index.remove(doc_id)
     continuing = set(replaced)
     for candidate in candidates:
         candidate.published = candidate.id in continuing
     decisions = {d.id: d for d in deduplicate(candidates, index, lambda i: published_text(clean_dir, i),
-                                              dedup_config)}
+                                              dedup_config, lambda i: withdrawn_shingles(clean_dir, i))}
     kept = [(c.id, c.fingerprint) for c in sorted(candidates, key=lambda c: c.id)
             if decisions[c.id].duplicate_of is None]
     write_segment(segment_path(clean_dir, plan.run), kept, replaced, dedup_config.num_perm)
@@ -203,6 +210,15 @@ def decide(clean_dir: str, plan: Plan, shards: Iterable[Shard],
         out.append({"id": doc_id, "duplicate_of": d.duplicate_of if d else None,
                     "similarity": d.similarity if d else None, "how": d.how if d else None})
     return out
+
+
+def _withdrawn(clean_dir: str, ids: list[str]) -> set[str]:
+    """Those of ``ids`` (articles the run has new versions of) that were
+    withdrawn. The manifest is read only when a run has such ids: a run of
+    new files alone does not pay for it."""
+    if not ids:
+        return set()
+    return {i for i, record in read_manifest(clean_dir, only=set(ids)).items() if record["status"] == RETRACTED}
 
 
 # ---------------------------------------------------------------- publish
@@ -248,9 +264,8 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[Shard],
                 old = manifest.get(record["id"])
                 if old and old["status"] == RETRACTED:
                     # A withdrawn article stays withdrawn, whatever its file
-                    # holds now; a new version that would be kept keeps its
-                    # place in the dedup index (decided above), so its copies
-                    # are not published either.
+                    # holds now, and so does its place in the dedup index
+                    # (decide left its new version out).
                     if entry["status"] == KEPT:
                         kept_by_path.setdefault(record["file"], []).append(record["id"])
                     new_records.append(old)

@@ -24,6 +24,7 @@ import contextlib
 import fcntl
 import functools
 import hashlib
+import io
 import json
 import logging
 import os
@@ -37,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from .config import TOKENS, ConfigError, DedupConfig
-from .dedup import DedupIndex, Fingerprint
+from .dedup import DedupIndex, Fingerprint, hash_words, shingle_hashes
 from .document import DUPLICATE, KEPT, RETRACTED, UNREADABLE
 from .packed_index import DiskIndex, id_hash, open_packed
 from .sources import (BAD_NAME, MULTI_RECORD_KINDS, SourceFile, content_hash, iter_sources, jsonl_ranges,
@@ -48,6 +49,9 @@ log = logging.getLogger(__name__)
 STATE = ".state"
 MANIFEST = "manifest.jsonl"
 REPORTS = "reports"
+# The shingle hashes of withdrawn articles (``retract``), one file each: a
+# copy of a withdrawn text is verified against them once the text is gone.
+WITHDRAWN = "withdrawn"
 STATE_VERSION = 2  # 1: the ledger inside state.json (still read)
 
 
@@ -728,9 +732,11 @@ def read_manifest(clean_dir: str | os.PathLike, only: Collection[str] | None = N
 def retract(clean_dir: str | os.PathLike, ids: Collection[str], reason: str = RETRACTED) -> list[str]:
     """Withdraw published articles (a takedown request, a retraction): each
     one's manifest record becomes ``retracted`` with ``reason`` and its text
-    is deleted. It stays withdrawn: its signature stays in the dedup index,
-    so a later copy of it is a duplicate of the withdrawn article (and not
-    published), and a new version of its raw file is not published either.
+    is deleted. It stays withdrawn: its signature stays in the dedup index
+    and its shingle hashes are kept (``_keep_shingles``), so a later copy
+    of it is a duplicate of the withdrawn article (and not published), and
+    a new version of its raw file is neither published nor indexed
+    (``batch.decide``).
     Returns the ids withdrawn now (those withdrawn before are left as they
     are); an id that is not a published article is an error, and then
     nothing changes."""
@@ -752,6 +758,7 @@ def retract(clean_dir: str | os.PathLike, ids: Collection[str], reason: str = RE
                 ([f"not published: {', '.join(unpublished)}"] if unpublished else [])
             raise ConfigError(f"nothing retracted; {'; '.join(problems)}")
         todo = {i for i in wanted if records[i]["status"] == KEPT}
+        _keep_shingles(clean, sorted(todo))
         if todo:
             with atomic_writer(clean / MANIFEST) as fh, open(clean / MANIFEST, "rb") as old_fh:
                 for line in old_fh:
@@ -765,6 +772,37 @@ def retract(clean_dir: str | os.PathLike, ids: Collection[str], reason: str = RE
         for doc_id in wanted:  # after the manifest no longer names them (again, for a retraction cut short)
             text_path(clean, doc_id).unlink(missing_ok=True)
     return sorted(todo)
+
+
+def _keep_shingles(clean: Path, ids: list[str]) -> None:
+    """Before their texts are deleted: the shingle hashes of withdrawn
+    articles, made as deduplication makes them for the folder's index
+    (its word scheme and shingle size), so that a near copy of a withdrawn
+    text is still verified as one (the index finds it as a candidate by its
+    signature, which stays; verifying the pair needs the shingles). Hashes
+    only: the text itself is not kept."""
+    key = State.load(clean).index_key or DedupConfig().index_key()
+    folder = clean / STATE / WITHDRAWN
+    for doc_id in ids:
+        text = published_text(clean, doc_id)
+        if text is None:
+            continue
+        shingles = shingle_hashes(hash_words(text, int(key.get("tokens", 1))), int(key["shingle_size"]))
+        buf = io.BytesIO()
+        np.save(buf, shingles.astype(np.uint32))
+        atomic_write(folder / _withdrawn_name(doc_id), buf.getvalue())
+
+
+def _withdrawn_name(doc_id: str) -> str:
+    return hashlib.sha256(doc_id.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".npy"
+
+
+def withdrawn_shingles(clean_dir: str | os.PathLike, doc_id: str) -> np.ndarray | None:
+    """The shingle hashes ``retract`` kept of a withdrawn article, or None."""
+    try:
+        return np.load(Path(clean_dir) / STATE / WITHDRAWN / _withdrawn_name(doc_id))
+    except FileNotFoundError:
+        return None
 
 
 NAME_MAX = 255  # bytes in one file name, on the usual Linux file systems

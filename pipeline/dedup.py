@@ -313,11 +313,13 @@ _SHINGLE_CACHE = 20_000
 
 
 def deduplicate(batch: list[Candidate], index: DedupIndex, published_text: Callable[[str], str | None],
-                config: DedupConfig) -> list[Decision]:
+                config: DedupConfig,
+                withdrawn_shingles: Callable[[str], np.ndarray | None] = lambda doc_id: None) -> list[Decision]:
     """Decide each document of ``batch`` against ``index`` (the published
     corpus) and the batch documents kept before it; ``index`` is updated
     with the kept ones. ``published_text`` returns the clean text of a
-    published article, for verifying candidates."""
+    published article, for verifying candidates; ``withdrawn_shingles`` the
+    shingle hashes of a withdrawn one, whose text is gone."""
     batch_text = {c.id: c.text for c in batch}
     batch_shingles = {c.id: c.fingerprint.shingles for c in batch if c.fingerprint.shingles is not None}
     shingle_cache: dict[str, np.ndarray] = {}
@@ -332,9 +334,13 @@ def deduplicate(batch: list[Candidate], index: DedupIndex, published_text: Calla
             text = batch_text.get(doc_id)
             if text is None:
                 text = published_text(doc_id)
-            if text is None:
-                return None
-            shingle_cache[doc_id] = shingle_hashes(hash_words(text, config.tokens), config.shingle_size)
+            if text is not None:
+                shingle_cache[doc_id] = shingle_hashes(hash_words(text, config.tokens), config.shingle_size)
+            else:
+                kept = withdrawn_shingles(doc_id)
+                if kept is None:
+                    return None
+                shingle_cache[doc_id] = kept
         return shingle_cache[doc_id]
 
     decisions = []

@@ -269,6 +269,29 @@ def test_a_retracted_article_is_withdrawn_and_never_published_again(tmp_path):
     assert sorted(p.name for p in clean.glob("**/*.txt")) == ["choir.txt"]
 
 
+def test_a_withdrawn_article_stays_in_the_index_when_its_file_becomes_a_copy(tmp_path):
+    # The withdrawn text's signature must outlive its file: here the file
+    # is rewritten as a copy of another article, and a copy of the withdrawn
+    # text comes a run later.
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    rowing, choir, _ = _three_stories()
+    (raw / "rowing.txt").write_text(rowing)
+    (raw / "choir.txt").write_text(choir)
+    assert run_luigi(raw, clean).returncode == 0
+    assert _retract(clean, "--ids", "rowing", "--reason", "court order").returncode == 0
+    (raw / "rowing.txt").write_text(choir)
+    result = run_luigi(raw, clean)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert by_source(clean)["rowing.txt"]["status"] == "retracted"
+    (raw / "mirror.txt").write_text(rowing + " The club thanked everyone who took part.")
+    result = run_luigi(raw, clean)
+    assert result.returncode == 0, result.stderr[-2000:]
+    record = by_source(clean)["mirror.txt"]
+    assert (record["status"], record["duplicate_of"]) == ("duplicate", "rowing")
+    assert sorted(p.name for p in clean.glob("**/*.txt")) == ["choir.txt"]
+
+
 def test_a_file_named_like_a_jsonl_record_loses_nothing(tmp_path):
     """``a#2.txt`` beside ``a.jsonl``: the file and both records are
     published, each under its own id."""
