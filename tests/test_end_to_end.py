@@ -232,13 +232,19 @@ def _retract(clean: Path, *extra: str) -> subprocess.CompletedProcess:
                           cwd=clean.parent, capture_output=True, text=True, env=env, timeout=300)
 
 
-def test_a_retracted_article_is_withdrawn_and_never_published_again(tmp_path):
+def _rowing_and_choir_published(tmp_path: Path) -> tuple[Path, Path, str, str]:
+    """raw/ and clean/ with two stories published; the folders and the stories."""
     raw, clean = tmp_path / "raw", tmp_path / "clean"
     raw.mkdir()
-    rowing, choir, cricket = _three_stories()
+    rowing, choir, _ = _three_stories()
     (raw / "rowing.txt").write_text(rowing)
     (raw / "choir.txt").write_text(choir)
     assert run_luigi(raw, clean).returncode == 0
+    return raw, clean, rowing, choir
+
+
+def test_a_retracted_article_is_withdrawn_and_never_published_again(tmp_path):
+    raw, clean, rowing, choir = _rowing_and_choir_published(tmp_path)
     # Unknown or unpublished ids change nothing.
     before = (clean / "manifest.jsonl").read_text()
     for ids, message in (("rowing,nosuch", "not in the manifest: nosuch"), ("", "no article to retract")):
@@ -273,12 +279,7 @@ def test_a_withdrawn_article_stays_in_the_index_when_its_file_becomes_a_copy(tmp
     # The withdrawn text's signature must outlive its file: here the file
     # is rewritten as a copy of another article, and a copy of the withdrawn
     # text comes a run later.
-    raw, clean = tmp_path / "raw", tmp_path / "clean"
-    raw.mkdir()
-    rowing, choir, _ = _three_stories()
-    (raw / "rowing.txt").write_text(rowing)
-    (raw / "choir.txt").write_text(choir)
-    assert run_luigi(raw, clean).returncode == 0
+    raw, clean, rowing, choir = _rowing_and_choir_published(tmp_path)
     assert _retract(clean, "--ids", "rowing", "--reason", "court order").returncode == 0
     (raw / "rowing.txt").write_text(choir)
     result = run_luigi(raw, clean)
