@@ -7,8 +7,10 @@ Text mode: a planted corpus of about ``--docs`` scraped-text articles
 real chrome of the shared benchmark pages) is run through
 ``luigi --module tasks CleanCorpus --workers 2``. Printed: documents/s,
 MB/s, the peak memory of the whole process tree (sampled from /proc every
-0.1 s), and the wall time of each stage (from Luigi's log, which this
-benchmark timestamps). Then ``--incremental`` (1%) more documents, held
+0.1 s), the wall time of each stage (from Luigi's log, which this
+benchmark timestamps), and the serial ends of the run: the seconds before
+the first shard starts (start-up, planning, the warm-ups) and after the
+last one ends. Then ``--incremental`` (1%) more documents, held
 back from the same corpus, are added and the command runs again against
 the published corpus: its time as a share of the full run, and its peak
 memory. In the same run, on the same files as the full run:
@@ -129,7 +131,8 @@ def run_measured(cmd: list[str], **kwargs) -> tuple[subprocess.CompletedProcess,
 def stage_seconds(log: str) -> tuple[dict[str, float], dict[str, float]]:
     """Wall time per task family, summed over its tasks, and the span of
     each family (from its first task's start to its last one's end), from
-    the timestamped Luigi log."""
+    the timestamped Luigi log. The shards' first start and last end (Unix
+    times) go to ``last_shard_edges``."""
     started: dict[str, float] = {}
     spent: dict[str, float] = defaultdict(float)
     first: dict[str, float] = {}
@@ -146,7 +149,12 @@ def stage_seconds(log: str) -> tuple[dict[str, float], dict[str, float]]:
         elif key in started:
             spent[family] += stamp - started.pop(key)
             last[family] = stamp
+    global last_shard_edges
+    last_shard_edges = (first["CleanShard"], last["CleanShard"]) if "CleanShard" in last else None
     return dict(spent), {family: last[family] - first[family] for family in last}
+
+
+last_shard_edges: tuple[float, float] | None = None  # of the latest stage_seconds
 
 
 def shard_balance(stages: dict[str, float], spans: dict[str, float], workers: int = 2) -> str:
@@ -155,8 +163,12 @@ def shard_balance(stages: dict[str, float], spans: dict[str, float], workers: in
     span = spans.get("CleanShard")
     if not span:
         return "no shards"
+    serial = ""
+    if last_serial is not None:
+        serial = (f"; before the first shard {last_serial[0]:.1f} s (start-up, planning, the warm-ups), "
+                  f"after the last {last_serial[1]:.1f} s (deduplicating, publishing, exit)")
     return (f"shard phase {span:.1f} s from the first shard's start to the last one's end, "
-            f"the {workers} workers busy {stages['CleanShard'] / (workers * span):.0%} of it")
+            f"the {workers} workers busy {stages['CleanShard'] / (workers * span):.0%} of it{serial}")
 
 
 def run_pipeline(raw: Path, clean: Path, work: Path) -> tuple[float, int, dict[str, float], dict[str, float]]:
@@ -164,16 +176,22 @@ def run_pipeline(raw: Path, clean: Path, work: Path) -> tuple[float, int, dict[s
     conf.write_text(_LOG_CONF)
     cmd = [str(LUIGI), "--module", "tasks", "CleanCorpus", "--raw-dir", str(raw), "--clean-dir", str(clean),
            "--workers", "2", "--local-scheduler", "--logging-conf-file", str(conf)]
+    started = time.time()
     proc, seconds, peak = run_measured(cmd, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
     if proc.returncode != 0:
         sys.exit(f"the pipeline failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     stages, spans = stage_seconds(proc.stderr)
-    global last_cpu_seconds
+    global last_cpu_seconds, last_serial
     last_cpu_seconds = proc.cpu_seconds
+    # The run's serial ends, where one core at most works: what a larger
+    # run pays once, and what the shards' own time does not show.
+    last_serial = None if last_shard_edges is None else (
+        last_shard_edges[0] - started, started + seconds - last_shard_edges[1])
     return seconds, peak, stages, spans
 
 
 last_cpu_seconds = 0.0  # of the latest run_pipeline
+last_serial: tuple[float, float] | None = None  # of the latest run_pipeline: seconds before the shards, after them
 
 
 # ---------------------------------------------------------------- the 30-line loop
