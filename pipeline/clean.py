@@ -416,11 +416,16 @@ def quality_gate(doc: Document, config: CleanConfig) -> Document:
         return doc.reject("too_short")
     if is_repetitive(doc.text):
         return doc.reject("repetitive")
-    if "language" not in doc.metadata:  # (a JSONL record may name its own)
+    language = doc.metadata.get("language")  # (a JSONL record may name its own)
+    if language is None:
         language = detect_language(doc.text)
         if language:
             doc.metadata["language"] = language
-    language = doc.metadata.get("language")
+    elif config.languages and language not in LANGUAGE_CODES:
+        # A record's own label that names no code ("German", "deu"): the
+        # text is judged, so a filter on languages lets nothing through
+        # for how an export spelt its label.
+        language = detect_language(doc.text)
     if config.languages and language in LANGUAGE_CODES and language not in config.languages:
         return doc.reject(f"language: {language}")
     doc.status = KEPT

@@ -19,6 +19,7 @@ import json
 import lzma
 import logging
 import os
+import re
 import stat
 import zlib
 from collections.abc import Iterator
@@ -621,7 +622,11 @@ def _bounded_lines(fh, limit: int, length: int | None = None) -> Iterator[bytes]
 # "authors" as a list and "date_publish"; datatrove and Dolma nest the
 # fields in "metadata"), looked at when the record has no field of the
 # manifest's own name.
-_METADATA_ALIASES = {"author": ("authors",), "date": ("date_publish", "published"), "sitename": ("source_domain",)}
+_METADATA_ALIASES = {"author": ("authors",), "date": ("date_publish", "published"), "sitename": ("source_domain",),
+                     "language": ("lang",)}
+# A language tag as exports write it ("en", "en-US", "pt_BR", "EN"): its
+# two-letter primary subtag is the ISO 639-1 code the manifest gives.
+_LANGUAGE_TAG = re.compile(r"\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]{1,8})*\s*")
 
 
 def _record_metadata(record: dict) -> dict[str, str]:
@@ -639,6 +644,9 @@ def _record_metadata(record: dict) -> dict[str, str]:
                     break
             if name in metadata:
                 break
+    tag = _LANGUAGE_TAG.fullmatch(metadata.get("language", ""))
+    if tag:
+        metadata["language"] = tag.group(1).lower()
     return metadata
 
 

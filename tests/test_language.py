@@ -1,6 +1,7 @@
 from pipeline.clean import clean_document
 from pipeline.document import Document
 import itertools
+import json
 import re
 
 from hypothesis import given, settings
@@ -56,8 +57,28 @@ def test_articles_in_other_languages_are_rejected_when_languages_are_named():
     # the detector never gives.
     table = "\n".join(f"Week {n}: output {100 + 3 * n} tonnes, exports {40 + n} tonnes" for n in range(1, 12))
     assert clean_document(Document(id="t", source="t.txt", text=table), only_english).status == "kept"
+    # A record's own label that is no code is not taken on trust: the text
+    # is judged (and the label stays in the manifest).
     labelled = Document(id="r", source="r.jsonl#1", text=german, metadata={"language": "German"})
-    assert clean_document(labelled, only_english).status == "kept"
+    assert clean_document(labelled, only_english).reason == "language: de"
+    labelled = Document(id="r", source="r.jsonl#1", text=english, metadata={"language": "eng"})
+    doc = clean_document(labelled, only_english)
+    assert doc.status == "kept" and doc.metadata["language"] == "eng"
+
+
+def test_a_records_language_tag_is_read_as_its_iso_code(tmp_path):
+    from pipeline.config import CleanConfig, ReadConfig
+    from pipeline.sources import read_source
+    german = " ".join([REPORT["de"]] * 3)
+    english = " ".join([REPORT["en"]] * 3)
+    (tmp_path / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in (
+        {"text": english, "language": "en-GB"}, {"text": german, "lang": "de_AT"},
+        {"text": english, "lang": " EN "}, {"text": english, "language": "English"})) + "\n", encoding="utf-8")
+    docs = list(read_source(str(tmp_path), "feed.jsonl", "feed", ReadConfig()))
+    assert [d.metadata["language"] for d in docs] == ["en", "de", "en", "English"]
+    only_english = CleanConfig(languages=("en",))
+    assert [(d.status, d.reason) for d in (clean_document(d, only_english) for d in docs)] == [
+        ("kept", None), ("rejected", "language: de"), ("kept", None), ("kept", None)]
 
 
 _WORDS = st.sampled_from(["the", "Der", "ÉTÉ", "straße", "İstanbul", "a1b", "x_y", "don't", "rué", "ǅemal", "ﬁne",
