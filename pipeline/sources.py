@@ -622,8 +622,13 @@ def _bounded_lines(fh, limit: int, length: int | None = None) -> Iterator[bytes]
 # "authors" as a list and "date_publish"; datatrove and Dolma nest the
 # fields in "metadata"), looked at when the record has no field of the
 # manifest's own name.
-_METADATA_ALIASES = {"author": ("authors",), "date": ("date_publish", "published"), "sitename": ("source_domain",),
-                     "language": ("lang",)}
+# Other names exports give the metadata fields (news-please, CC-News and
+# news APIs: "headline", "byline", "published_at", "domain"...); the first
+# one a record has wins, the field's own name first.
+_METADATA_ALIASES = {"title": ("headline",), "author": ("authors", "byline"),
+                     "date": ("date_publish", "published", "published_at", "publish_date", "date_published",
+                              "pubDate"),
+                     "sitename": ("source_domain", "site_name", "domain"), "language": ("lang",)}
 # A language tag as exports write it ("en", "en-US", "pt_BR", "EN"): its
 # two-letter primary subtag is the ISO 639-1 code the manifest gives.
 _LANGUAGE_TAG = re.compile(r"\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]{1,8})*\s*")

@@ -169,9 +169,11 @@ def test_other_tools_jsonl_exports_are_read_with_their_field_names(tmp_path):
         json.dumps({"text": "Body three.", "metadata": {"url": "https://y.example/3", "date": "2026-03-02"}}),
         json.dumps({"raw_html": "<p>Body four.</p>", "text": "shorter"}),
         json.dumps({"body": "not a field it knows"}),
+        json.dumps({"text": "Body six.", "headline": "Six", "byline": "By Cy Diaz", "published_at": "2026-03-03",
+                    "domain": "z.example", "lang": "en-US"}),
     ]
     (tmp_path / "feed.jsonl").write_text("\n".join(lines) + "\n")
-    one, two, three, four, five = read_source(tmp_path, "feed.jsonl", "feed")
+    one, two, three, four, five, six = read_source(tmp_path, "feed.jsonl", "feed")
     assert (one.text, one.kind) == ("Body one.", "text")
     assert one.metadata == {"title": "One", "author": "Ann Lee, Bo Park", "date": "2026-03-01 09:30:00",
                             "sitename": "x.example", "url": "https://x.example/1"}
@@ -179,9 +181,11 @@ def test_other_tools_jsonl_exports_are_read_with_their_field_names(tmp_path):
     assert three.metadata == {"url": "https://y.example/3", "date": "2026-03-02"}
     assert (four.text, four.kind) == ("<p>Body four.</p>", "html")
     assert five.rejected and "'maintext'" in five.reason
+    assert six.metadata == {"title": "Six", "author": "By Cy Diaz", "date": "2026-03-03", "sitename": "z.example",
+                            "language": "en"}
     # Named fields replace the defaults.
     config = ReadConfig(jsonl_html_fields=(), jsonl_text_fields=("body",))
-    *_, five = read_source(tmp_path, "feed.jsonl", "feed", config)
+    *_, five, _ = read_source(tmp_path, "feed.jsonl", "feed", config)
     assert five.text == "not a field it knows"
     assert five.reason is None
     with pytest.raises(ValueError, match="both"):
