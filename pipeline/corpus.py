@@ -288,7 +288,14 @@ def index_tokens(clean_dir: str | os.PathLike) -> int:
         key = State.load(clean_dir).index_key
     except StateError:
         return TOKENS  # the run reports the unreadable state itself
-    return TOKENS if key is None else int(key.get("tokens", 1))
+    return _tokens_of(key)
+
+
+def _tokens_of(index_key: dict | None) -> int:
+    """The word scheme of an index with these settings (``index_key``; None:
+    nothing indexed yet, the newest): one whose key does not name it was
+    built before the key did, with scheme 1."""
+    return TOKENS if index_key is None else int(index_key.get("tokens", 1))
 
 
 # ---------------------------------------------------------------- planning
@@ -781,13 +788,15 @@ def _keep_shingles(clean: Path, ids: list[str]) -> None:
     text is still verified as one (the index finds it as a candidate by its
     signature, which stays; verifying the pair needs the shingles). Hashes
     only: the text itself is not kept."""
-    key = State.load(clean).index_key or DedupConfig().index_key()
+    key = State.load(clean).index_key
+    tokens = _tokens_of(key)
+    shingle_size = DedupConfig().shingle_size if key is None else int(key["shingle_size"])
     folder = clean / STATE / WITHDRAWN
     for doc_id in ids:
         text = published_text(clean, doc_id)
         if text is None:
             continue
-        shingles = shingle_hashes(hash_words(text, int(key.get("tokens", 1))), int(key["shingle_size"]))
+        shingles = shingle_hashes(hash_words(text, tokens), shingle_size)
         buf = io.BytesIO()
         np.save(buf, shingles.astype(np.uint32))
         atomic_write(folder / _withdrawn_name(doc_id), buf.getvalue())
