@@ -23,9 +23,10 @@ from . import report
 from .boilerplate import day_of
 from .clean import EXTRACTION, clean_documents
 from .config import CleanConfig, DedupConfig, ReadConfig
-from .corpus import (MANIFEST, REPORTS, Plan, State, StateError, atomic_write, atomic_writer, dumps_jsonl,
-                     file_id, legacy_text_path, load_index, published_text, read_manifest, segment_path,
-                     sync_filesystem, text_name, text_path, withdrawn_shingles, write_segment)
+from .corpus import (MANIFEST, REPORTS, Plan, State, StateError, atomic_write, atomic_writer, covered_lines,
+                     drop_line_hashes, dumps_jsonl, file_id, keep_line_hashes, legacy_text_path, line_of, load_index,
+                     published_text, read_manifest, segment_path, sync_filesystem, text_name, text_path,
+                     withdrawn_shingles, write_segment)
 from .dedup import Candidate, Fingerprint, deduplicate, fingerprint_texts
 from .document import (DUPLICATE, KEPT, METADATA_FIELDS, REJECTED, RETRACTED, UNREADABLE, VANISHED, Document,
                        count_words, rejection)
@@ -323,8 +324,12 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[Shard],
     # gives are dropped too (a rejection of the whole file that can now be
     # read, a bad line the export no longer has), except articles: those stay
     # published (see decide).
+    # Of an export read in part (its changed lines), only the records of the
+    # lines read, of lines it no longer has and of the whole file are.
     replaced = {entry["id"] for entry in new_records}
-    reread = {f.id for f in plan.files if f.path not in vanished and f.path not in unreadable}
+    done = {f.path for f in plan.files if f.path not in vanished and f.path not in unreadable}
+    reread = {f.id for f in plan.files if f.path in done}
+    partly = _lines_read(plan)
     with atomic_writer(clean / MANIFEST) as fh:
         if (clean / MANIFEST).exists():
             with open(clean / MANIFEST, "rb") as old_fh:
@@ -333,7 +338,7 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[Shard],
                         continue
                     old = json.loads(line)
                     if old["id"] in replaced or (old["status"] not in (KEPT, RETRACTED)
-                                                 and file_id(old["id"]) in reread):
+                                                 and file_id(old["id"]) in reread and _read_again(old["id"], partly)):
                         continue
                     fh.write(line if line.endswith(b"\n") else line + b"\n")
         for entry in new_records:
@@ -366,8 +371,34 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[Shard],
         state.segments.append(plan.run)
     state.runs = [r for r in state.runs if r["run"] != plan.run] + [
         {"run": plan.run, "documents": summary["documents"], "kept": summary["status"].get(KEPT, 0)}]
+    keep_line_hashes(clean, plan, done)
     state.save(clean, ledger_updates=updates, name=plan.run)
+    drop_line_hashes(clean, (known[p]["hash"] for p in done if p in known), {f.hash for f in plan.files})
     return summary
+
+
+def _lines_read(plan: Plan) -> dict[str, np.ndarray]:
+    """Per export of which the run read only some lines (``PlannedFile.lines``),
+    its ``covered_lines``."""
+    parts: dict[str, list] = {}
+    total: dict[str, int] = {}
+    for f in plan.files:
+        if f.lines is not None:
+            parts.setdefault(f.id, []).append(f.part)
+            total[f.id] = f.lines
+    return {fid: covered_lines(parts[fid], total[fid]) for fid in parts}
+
+
+def _read_again(doc_id: str, partly: dict[str, np.ndarray]) -> bool:
+    """Whether the run read the line of a record of a file it read: any
+    record of a file read whole; of an export read in part, a record of a
+    line read, of a line it no longer has, or of the whole file."""
+    fid = file_id(doc_id)
+    covered = partly.get(fid)
+    if covered is None:
+        return True
+    line = line_of(doc_id, fid)
+    return line is None or line >= len(covered) - 1 or bool(covered[line])
 
 
 def _unread(record: dict) -> bool:

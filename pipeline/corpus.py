@@ -12,6 +12,7 @@ Layout (the corpus and its state move together)::
         ledger/<run>.jsonl      the raw files done, sorted by path
         batches/<run>/          plan, shard outputs and dedup decisions of a run
         index/<run>.npz         signatures of the articles a run kept
+        lines/<hash>.npy        per line of a published JSONL export, a hash of it (by the file's hash)
 
 Every file is written to a temporary name and renamed into place.
 ``manifest.jsonl`` is the commit point for consumers: an article is
@@ -41,8 +42,8 @@ from .config import TOKENS, ConfigError, DedupConfig
 from .dedup import DedupIndex, Fingerprint, hash_words, shingle_hashes
 from .document import DUPLICATE, KEPT, RETRACTED, UNREADABLE
 from .packed_index import DiskIndex, id_hash, open_packed
-from .sources import (BAD_NAME, MULTI_RECORD_KINDS, SourceFile, content_hash, iter_sources, jsonl_ranges,
-                      split_name, warc_ranges)
+from .sources import (BAD_NAME, MULTI_RECORD_KINDS, JsonlLines, SourceFile, content_hash, iter_sources,
+                      jsonl_lines, jsonl_ranges, split_name, warc_ranges)
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,10 @@ REPORTS = "reports"
 # The shingle hashes of withdrawn articles (``retract``), one file each: a
 # copy of a withdrawn text is verified against them once the text is gone.
 WITHDRAWN = "withdrawn"
+# Per line of each uncompressed JSONL export published, a hash of the line,
+# in a file named by the export's content hash: when the export changes (a
+# scraper appends to it), only the lines that differ are read again.
+LINES = "lines"
 STATE_VERSION = 2  # 1: the ledger inside state.json (still read)
 
 
@@ -311,6 +316,10 @@ class PlannedFile:
     # A part of a large JSONL export ([start, end, first line, lines], see
     # sources.jsonl_ranges); None: the whole file.
     part: list[int] | None = None
+    # A changed JSONL export of which only the lines that differ from its
+    # published version are planned (``_changed_parts``): its number of
+    # lines now. None: every line of the file is read.
+    lines: int | None = None
 
 
 @dataclass
@@ -318,6 +327,10 @@ class Plan:
     run: str
     files: list[PlannedFile]  # a large JSONL export is here once per part
     shards: list[list[int]]  # indices into files
+    # The line hashes of the uncompressed JSONL exports planned, by their
+    # content hash (``write_plan`` keeps them beside the plan, ``publish``
+    # in the state); not part of plan.json.
+    line_hashes: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
     def file_count(self) -> int:
@@ -402,7 +415,9 @@ def record_raw_folder(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike) 
 def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_fingerprint: str,
                shard_size: int, state: State | None = None) -> Plan | None:
     """The raw files that are new or changed since the last published run,
-    grouped into shards; None when there is nothing to do.
+    grouped into shards; None when there is nothing to do. Of a changed
+    uncompressed JSONL export whose published version's line hashes are
+    kept, only the lines that differ and the new ones (``_changed_parts``).
 
     The run id is a hash of the files' contents, the configuration and
     ``BATCH_FORMAT``, so planning again after a crash finds the same run and
@@ -425,6 +440,7 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
 
     todo: list[PlannedFile] = []
     replaced: set[str] = set()  # ids whose published article a new version of its file replaces
+    line_hashes: dict[str, np.ndarray] = {}
     ledger = iter(state.ledger)  # sorted by path, as the listing of raw/ is: walked side by side
     entry = next(ledger, None)
     for src in iter_sources(raw_dir):
@@ -434,6 +450,7 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
         if known and known["size"] == src.size and known["mtime_ns"] == src.mtime_ns \
                 and not known["hash"].startswith(UNREADABLE):
             continue
+        lines: JsonlLines | None = None
         try:
             if not src.name_ok:
                 # Reported once, as an unreadable file is; a renamed file is new.
@@ -441,7 +458,10 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
                 if not (known and known["hash"] == digest):
                     log.warning("cannot read %s: its name is not UTF-8; rename it", src.path)
             else:
-                digest = content_hash(os.path.join(raw_dir, src.path))
+                full = os.path.join(raw_dir, src.path)
+                _, kind, gz = split_name(src.path)
+                lines = jsonl_lines(full) if kind == "jsonl" and not gz else None
+                digest = lines.digest if lines is not None else content_hash(full)
         except FileNotFoundError:
             continue  # vanished since discovery: it will be seen again if it comes back
         except OSError as exc:
@@ -455,17 +475,127 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
             continue  # unchanged, or still unreadable and already reported
         doc_id = known["id"] if known else _free_id(src, is_taken)
         taken.add(doc_id)
-        todo.extend(PlannedFile(src.path, doc_id, digest, src.size, src.mtime_ns, part)
-                    for part in _parts(raw_dir, src, digest))
+        changed = None
+        if lines is not None:
+            line_hashes[digest] = lines.hashes
+            old = _published_line_hashes(clean_dir, known["hash"]) if known and lines.content else None
+            if old is not None:
+                changed = _changed_parts(lines, old)
+        if changed is None:
+            todo.extend(PlannedFile(src.path, doc_id, digest, src.size, src.mtime_ns, part)
+                        for part in _parts(raw_dir, src, digest))
+        else:
+            todo.extend(PlannedFile(src.path, doc_id, digest, src.size, src.mtime_ns, part, len(lines.hashes))
+                        for part in changed)
         if known and not digest.startswith(UNREADABLE):
-            replaced.update(known.get("kept", []))
+            if changed is None:
+                replaced.update(known.get("kept", []))
+            else:  # the articles of the lines read again
+                read_again = covered_lines(changed, len(lines.hashes))
+                replaced.update(i for i in known.get("kept", [])
+                                if (n := line_of(i, doc_id)) is not None and n < len(read_again) and read_again[n])
     if not todo:
         return None
     if replaced:
         todo = _with_copies(raw_dir, clean_dir, state, todo, replaced)
-    key = json.dumps([BATCH_FORMAT, config_fingerprint, [(f.path, f.hash) for f in todo]])
+    # (the parts of an export read in part depend on its published version too)
+    key = json.dumps([BATCH_FORMAT, config_fingerprint,
+                      [(f.path, f.hash) if f.lines is None else (f.path, f.hash, f.part) for f in todo]])
     run = hashlib.sha256(key.encode()).hexdigest()[:16]
-    return Plan(run, todo, _shards(todo, shard_size))
+    return Plan(run, todo, _shards(todo, shard_size), line_hashes)
+
+
+def write_plan(clean_dir: str | os.PathLike, plan: Plan) -> None:
+    """Keep ``plan`` in its run's folder (``plan.json``, and the line
+    hashes of its JSONL exports beside it, written first), unless it is
+    there already (a run planned again after a crash)."""
+    folder = batch_dir(clean_dir, plan.run)
+    if (folder / "plan.json").exists():
+        return
+    for digest, hashes in plan.line_hashes.items():
+        buf = io.BytesIO()
+        np.save(buf, hashes)
+        atomic_write(folder / LINES / f"{digest}.npy", buf.getvalue(), durable=False)
+    atomic_write(folder / "plan.json", plan.to_json())
+
+
+def keep_line_hashes(clean_dir: str | os.PathLike, plan: Plan, done: Collection[str]) -> None:
+    """Move the line hashes of the exports among ``done`` (paths) from
+    the run's folder into the state, before the ledger names their new
+    versions (a run published again after a crash finds them there)."""
+    source, target = batch_dir(clean_dir, plan.run) / LINES, Path(clean_dir) / STATE / LINES
+    for digest in {f.hash for f in plan.files if f.path in done}:
+        if (source / f"{digest}.npy").exists():
+            target.mkdir(parents=True, exist_ok=True)
+            os.replace(source / f"{digest}.npy", target / f"{digest}.npy")
+
+
+def drop_line_hashes(clean_dir: str | os.PathLike, digests: Iterable[str], keep: Collection[str]) -> None:
+    """Remove the line hashes of export versions the ledger no longer
+    names (``digests``, less those of ``keep``)."""
+    for digest in set(digests) - set(keep):
+        with contextlib.suppress(FileNotFoundError):
+            (Path(clean_dir) / STATE / LINES / f"{digest}.npy").unlink()
+
+
+def _published_line_hashes(clean_dir: str | os.PathLike, digest: str) -> np.ndarray | None:
+    """The line hashes of the published version of an export, or None
+    when none were kept (an export published before they were, or
+    compressed then)."""
+    try:
+        return np.load(Path(clean_dir) / STATE / LINES / f"{digest}.npy")
+    except (OSError, ValueError):
+        return None
+
+
+# Runs of changed lines fewer than this many lines apart are read as one
+# part (the unchanged lines between them read again), so that an export
+# changed on every other line is not planned as a part a line.
+CHANGED_GAP_LINES = 4
+
+
+def _changed_parts(lines: JsonlLines, old: np.ndarray) -> list[list[int]]:
+    """The parts of a changed export that hold the lines that differ from
+    its published version (``old``: its line hashes) or are new, cut as
+    ``jsonl_ranges`` cuts an export. Lines the export no longer has are not
+    read (their articles stay published, as a whole shorter export's do);
+    an export whose lines are all unchanged is one empty part at its end."""
+    n = len(lines.hashes)
+    common = min(n, len(old))
+    changed = np.ones(n, dtype=bool)
+    changed[:common] = lines.hashes[:common] != old[:common]
+    idx = np.flatnonzero(changed)
+    size = int(lines.ends[-1]) if n else 0
+    if not len(idx):
+        return [[size, -1, n + 1, 0]]
+    breaks = np.flatnonzero(np.diff(idx) > CHANGED_GAP_LINES)
+    firsts = np.r_[idx[0], idx[breaks + 1]].tolist()
+    lasts = np.r_[idx[breaks], idx[-1]].tolist()
+    starts = np.r_[0, lines.ends[:-1]]
+    parts = []
+    for a, b in zip(firsts, lasts):
+        while a <= b:
+            # At most JSONL_PART_LINES lines and about JSONL_PART_BYTES, one line at least.
+            by_bytes = int(np.searchsorted(lines.ends, starts[a] + JSONL_PART_BYTES, side="right")) - 1
+            e = min(b, a + JSONL_PART_LINES - 1, max(a, by_bytes))
+            parts.append([int(starts[a]), -1 if e == n - 1 else int(lines.ends[e]), a + 1, e - a + 1])
+            a = e + 1
+    return parts
+
+
+def covered_lines(parts: Iterable[list[int]], lines: int) -> np.ndarray:
+    """Per line number (0 unused, up to ``lines``), whether one of
+    ``parts`` holds it."""
+    out = np.zeros(lines + 2, dtype=bool)
+    for _, _, first, count in parts:
+        out[first:first + count] = True
+    return out
+
+
+def line_of(doc_id: str, file_doc_id: str) -> int | None:
+    """The line of a JSONL record's id (``<file id>#<line>``), or None."""
+    prefix, sep, number = doc_id.rpartition("#")
+    return int(number) if sep and prefix == file_doc_id and number.isdigit() else None
 
 
 # The records of a JSONL file are ``<its id>#<line number>``, so no file's

@@ -155,6 +155,50 @@ def content_hash(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
+@dataclass
+class JsonlLines:
+    """An uncompressed JSONL export read through once: its ``content_hash``,
+    and per line (numbered from 1, as ``_read_jsonl`` numbers them) a hash
+    of its bytes without the newline and the offset just past it."""
+    digest: str
+    hashes: np.ndarray  # uint64
+    ends: np.ndarray  # int64
+    content: bool  # a byte other than a blank line's
+
+
+def jsonl_lines(path: str | os.PathLike) -> JsonlLines | None:
+    """``JsonlLines`` of an export, or None when it is compressed (its lines
+    are not at offsets of the file). Read in chunks: a line of any length
+    is hashed without being held in memory whole."""
+    whole, hashes, ends = xxhash.xxh3_128(), [], []
+    one_shot, line_hash = xxhash.xxh3_64_intdigest, None  # line_hash: a line that runs on past its chunk
+    content, pos = False, 0
+    with open(path, "rb") as fh:
+        if compression_of(fh.peek(_MAGIC_BYTES)) is not None:
+            return None
+        while chunk := fh.read(1 << 20):
+            whole.update(chunk)
+            content = content or bool(chunk.translate(None, _BLANK_LINE_BYTES))
+            start = 0
+            for end in np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10).tolist():
+                if line_hash is None:
+                    hashes.append(one_shot(chunk[start:end]))
+                else:
+                    line_hash.update(chunk[start:end])
+                    hashes.append(line_hash.intdigest())
+                    line_hash = None
+                ends.append(pos + end + 1)
+                start = end + 1
+            if start < len(chunk):
+                line_hash = line_hash or xxhash.xxh3_64()
+                line_hash.update(chunk[start:])
+            pos += len(chunk)
+    if line_hash is not None:  # the last line, without a newline
+        hashes.append(line_hash.intdigest())
+        ends.append(pos)
+    return JsonlLines(whole.hexdigest(), np.array(hashes, dtype=np.uint64), np.array(ends, dtype=np.int64), content)
+
+
 def jsonl_ranges(path: str | os.PathLike, part_bytes: int, part_lines: int) -> list[tuple[int, int, int, int]]:
     """A JSONL export cut at line ends into parts of at most ``part_lines``
     lines and about ``part_bytes``: (start offset, end offset or -1 for the

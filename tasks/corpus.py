@@ -24,7 +24,7 @@ import luigi.interface
 from pipeline import batch, extract
 from pipeline.config import CleanConfig, ConfigError, DedupConfig, ReadConfig, fingerprint
 from pipeline.corpus import (STATE, Plan, State, atomic_write, batch_dir, dumps_jsonl, index_tokens, plan_batch,
-                             record_raw_folder, remove_stale_temporaries, state_lock)
+                             record_raw_folder, remove_stale_temporaries, state_lock, write_plan)
 from pipeline.sources import split_name
 
 log = logging.getLogger("luigi-interface")
@@ -257,9 +257,7 @@ class CleanCorpus(CorpusParams, luigi.WrapperTask):
                 log.info("CleanCorpus: nothing new in %s", self.raw_dir)
                 self._planned_tasks = []
             else:
-                path = batch_dir(self.clean_dir, plan.run) / "plan.json"
-                if not path.exists():
-                    atomic_write(path, plan.to_json())
+                write_plan(self.clean_dir, plan)
                 log.info("CleanCorpus: run %s, %d new or changed files in %d shards",
                          plan.run, plan.file_count, len(plan.shards))
                 if self.dedup_redis:

@@ -194,3 +194,65 @@ def test_shards_are_even_in_bytes_and_capped_in_files(tmp_path):
     # the file cap, so that the workers finish close together.
     many = [PlannedFile(path=f"p{i}.html", id=f"p{i}", hash="h", size=0, mtime_ns=0) for i in range(300)]
     assert [len(s) for s in _shards(many, 500)] == [43] * 6 + [42]
+
+
+def test_an_exports_lines_are_hashed_as_the_reader_numbers_them(tmp_path):
+    """``jsonl_lines``: the file's content hash, and a hash and end offset
+    per line as ``read_source`` numbers the lines, also for a line longer
+    than the chunks the file is read in, a CRLF line and a last line
+    without a newline."""
+    import gzip
+    import json
+
+    import xxhash
+
+    from pipeline.sources import content_hash, jsonl_lines
+    lines = [b'{"text": "a"}', b"", b'{"text": "' + b"long " * 500_000 + b'"}', b"  ", b'{"text": "b"}\r',
+             b'{"text": "c"}']
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(b"\n".join(lines))  # (no final newline)
+    found = jsonl_lines(path)
+    assert found.digest == content_hash(path) and found.content
+    assert found.hashes.tolist() == [xxhash.xxh3_64_intdigest(line) for line in lines]
+    assert found.ends.tolist() == [sum(len(x) + 1 for x in lines[:i + 1]) for i in range(len(lines) - 1)] + \
+        [path.stat().st_size]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    assert len(jsonl_lines(path).hashes) == len(lines)
+    (tmp_path / "blank.jsonl").write_bytes(b"\n \n")
+    assert not jsonl_lines(tmp_path / "blank.jsonl").content
+    (tmp_path / "zipped.jsonl").write_bytes(gzip.compress(json.dumps({"text": "a"}).encode()))
+    assert jsonl_lines(tmp_path / "zipped.jsonl") is None  # its lines are not at offsets of the file
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_parts_of_a_changed_export_are_its_changed_lines(tmp_path, monkeypatch, seed):
+    """``_changed_parts``: the parts hold every line that differs from the
+    published version or is new, no line twice, at most JSONL_PART_LINES
+    each, and between two changed lines read in one part no more than
+    CHANGED_GAP_LINES - 1 unchanged ones; read through ``read_source``,
+    they give the records of those lines."""
+    import json
+    import random
+
+    from pipeline import corpus
+    from pipeline.config import ReadConfig
+    from pipeline.sources import jsonl_lines, read_source
+    monkeypatch.setattr(corpus, "JSONL_PART_LINES", 7)
+    rng = random.Random(seed)
+    old = [json.dumps({"text": f"story {n}"}) if rng.random() < 0.9 else "" for n in range(rng.randint(0, 60))]
+    new = [line if rng.random() < 0.7 else json.dumps({"text": f"new {n}"}) for n, line in enumerate(old)]
+    new = new[:rng.randint(0, len(new))] + [json.dumps({"text": f"more {n}"}) for n in range(rng.randint(1, 20))]
+    path = tmp_path / "feed.jsonl"
+    path.write_text("".join(line + "\n" for line in old))
+    published = jsonl_lines(path).hashes
+    path.write_text("".join(line + "\n" for line in new))
+    parts = corpus._changed_parts(jsonl_lines(path), published)
+    read = [n for _, _, first, count in parts for n in range(first, first + count)]
+    changed = [n + 1 for n, line in enumerate(new) if n >= len(old) or old[n] != line]
+    assert len(read) == len(set(read)) and set(changed) <= set(read) <= set(range(1, len(new) + 1))
+    assert all(count <= 7 for *_, count in parts)
+    unchanged = sorted(set(read) - set(changed))
+    assert all(any(0 < c - n < corpus.CHANGED_GAP_LINES for c in changed) for n in unchanged)
+    docs = [d for part in parts for d in read_source(tmp_path, "feed.jsonl", "feed", ReadConfig(), part)]
+    assert [d.id for d in docs] == [f"feed#{n}" for n in read if new[n - 1]]
+    assert [d.text for d in docs] == [json.loads(new[n - 1])["text"] for n in read if new[n - 1]]

@@ -362,6 +362,71 @@ def test_records_a_jsonl_exports_new_version_no_longer_gives_leave_the_manifest(
     assert "£41,000" in (clean / "later#1.txt").read_text()
 
 
+def test_a_changed_export_is_read_again_only_where_it_changed(tmp_path):
+    """A scraper appends to its export, corrects a line, or the export gets
+    shorter: a run reads the lines that differ from the published version
+    (and new ones), and publishes what reading the whole export again
+    publishes. ``whole`` is the same folder with the line hashes taken away
+    before each run, as a folder published before they were kept."""
+    from pipeline.corpus import State
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    rowing, choir, cricket = _three_stories()
+    fourth = ("The library in Tarnby will open on Sundays from next month after volunteers offered to staff it. "
+              "Readers had asked for weekend hours for years, and a survey last autumn found that most of them "
+              "work during the week. The county said the trial would run until the end of the year and be "
+              "judged by how many books are borrowed. A reading group for children will meet there every "
+              "second Sunday, and the local history society will hold talks in the upstairs room.")
+    fifth = ("A bakery on the high street of Ashcombe has won a regional prize for its sourdough, beating more "
+             "than sixty entries from across the south west. The owners, who opened the shop four years ago, "
+             "said they would put the prize money towards a second oven. Judges praised the crust and the "
+             "flavour of the loaf, which is proved for two days before it is baked. Queues formed outside the "
+             "shop on Saturday morning as news of the award spread through the town.")
+    clean, whole = tmp_path / "clean", tmp_path / "whole"
+
+    def run_both(lines: list[str]) -> dict:
+        (raw / "feed.jsonl").write_text("".join(line + "\n" for line in lines))
+        for folder in (clean, whole):
+            shutil.rmtree(whole / ".state" / "lines", ignore_errors=True)
+            result = run_luigi(raw, folder)
+            assert result.returncode == 0, result.stderr[-2000:]
+        mine = {r["id"]: r for r in manifest(clean)}
+        assert {i: {k: v for k, v in r.items() if k != "run"} for i, r in mine.items()} == {
+            r["id"]: {k: v for k, v in r.items() if k != "run"} for r in manifest(whole)}
+        for r in mine.values():
+            if r["path"]:
+                assert (clean / r["path"]).read_text() == (whole / r["path"]).read_text()
+        return mine
+
+    def documents_read(folder: Path) -> int:
+        return State.load(folder).runs[-1]["documents"]
+
+    line = [json.dumps({"text": t}) for t in (rowing, choir, cricket, fourth, fifth)]
+    blank = ["", " ", "", "", ""]  # lines too, between the changes
+    first = run_both([line[0], line[1], "{not json", *blank, line[2]])
+    # Line 2 corrected, a copy of line 1 and a new story appended.
+    corrected = json.dumps({"text": choir.replace("£7,000", "£8,000")})
+    second = run_both([line[0], corrected, "{not json", *blank, line[2], line[0], line[3]])
+    assert documents_read(clean) == 3 and documents_read(whole) == 6
+    assert {i: second[i]["run"] == first[i]["run"] for i in first} == {
+        "feed#1": True, "feed#2": False, "feed#3": True, "feed#9": True}
+    assert "£8,000" in (clean / "feed#2.txt").read_text()
+    assert (second["feed#10"]["status"], second["feed#10"]["duplicate_of"]) == ("duplicate", "feed#1")
+    assert second["feed#11"]["status"] == "kept"
+    # Shorter, its first two lines unchanged: nothing to read, the articles
+    # of the lines it no longer has stay, the bad line and the copy leave.
+    third = run_both([line[0], corrected])
+    assert documents_read(clean) == 0
+    assert {i: r["status"] for i, r in third.items()} == {
+        "feed#1": "kept", "feed#2": "kept", "feed#9": "kept", "feed#11": "kept"}
+    # Grown again past its old length: lines 3 to 12 are read (five of them
+    # records), copies of what lines 2, 9 and 11 published among them.
+    run_both([line[0], corrected, line[3], line[4], *blank, line[4], line[2], line[1]])
+    assert documents_read(clean) == 5
+    assert not list((clean / ".state" / "batches").glob("*/lines/*"))  # moved into the state
+    assert len(list((clean / ".state" / "lines").iterdir())) == 1  # the export's current version only
+
+
 def test_a_raw_folder_named_like_a_text_beside_its_namesake(tmp_path):
     """``a.html`` and the folder ``a.txt/``: the text ``clean/a.txt`` and the
     folder ``clean/a.txt/`` were one name, publishing failed on every run.
