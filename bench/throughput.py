@@ -23,6 +23,13 @@ memory. In the same run, on the same files as the full run:
   datatrove (``make bench-datatrove-env``; it is not a dependency of this
   project, and its processing extra pins an old trafilatura).
 
+``--export``: the same documents once more as one JSONL export (a record
+a file, in name order), run in a clean folder of its own, then the
+held-back documents appended to the export as a scraper appends to its
+feed: the second run reads only the appended lines (the export's line
+hashes, ``pipeline/corpus.py``), and its time is printed as a share of
+the first.
+
 HTML mode (``--html``, or ``--html-only``): every page of the shared
 extraction benchmarks as an ``.html`` file, the pipeline against
 trafilatura's extraction alone (``bench/trafilatura_alone.py``: the same
@@ -274,6 +281,28 @@ def html_mode(work: Path, repeat: int = 1) -> None:
               f"(each: {', '.join(f'{r:.2f}' for r in cpu_ratios)})")
 
 
+def export_mode(files: list[Path], later: list[Path], work: Path) -> None:
+    """The documents as one JSONL export, published, then ``later``
+    appended to it and the command run again."""
+    raw = work / "export" / "raw"
+    raw.mkdir(parents=True)
+
+    def append(paths: list[Path]) -> None:
+        with open(raw / "feed.jsonl", "a", encoding="utf-8") as fh:
+            for f in paths:
+                fh.write(json.dumps({"id": f.stem, "text": f.read_text(encoding="utf-8", errors="replace")}) + "\n")
+
+    append(files)
+    seconds, peak, stages, _ = run_pipeline(raw, work / "export" / "clean", work)
+    print(f"  one JSONL export of the {len(files)} documents: {seconds:.1f} s, {len(files) / seconds:.0f} docs/s, "
+          f"peak memory {peak / 2**20:.0f} MiB; stages: {_fmt(stages)}")
+    if later:
+        append(later)
+        more, more_peak, more_stages, _ = run_pipeline(raw, work / "export" / "clean", work)
+        print(f"  {len(later)} records appended to the export: {more:.1f} s = {100 * more / seconds:.1f}% of its "
+              f"full run, peak memory {more_peak / 2**20:.0f} MiB; stages: {_fmt(more_stages)}")
+
+
 def _published_status(clean: Path) -> dict:
     counts: dict[str, int] = defaultdict(int)
     for line in (clean / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
@@ -296,6 +325,8 @@ def main() -> None:
     ap.add_argument("--incremental", type=float, default=0.01,
                     help="share of new documents added after the full run is published (0: skip)")
     ap.add_argument("--no-loop", action="store_true", help="skip the 30-line loop")
+    ap.add_argument("--export", action="store_true",
+                    help="also as one JSONL export, then the held-back documents appended to it")
     ap.add_argument("--datatrove-python", help="interpreter of a venv with datatrove (make bench-datatrove-env): "
                     "runs its FineWeb-style pipeline on the same files")
     args = ap.parse_args()
@@ -337,6 +368,8 @@ def main() -> None:
             print(f"  incremental: {len(later)} new documents against the {len(files)} published: {more:.1f} s "
                   f"= {100 * more / seconds:.1f}% of the full run, peak memory {more_peak / 2**20:.0f} MiB; "
                   f"stages: {_fmt(more_stages)}")
+        if args.export:
+            export_mode(files, later, work)
         if not args.no_loop:
             loop = thirty_line_loop(files, work / "loop-out")
             print(f"  30-line loop, 2 processes: {loop:.1f} s, {len(files) / loop:.0f} docs/s; "
