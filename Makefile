@@ -40,7 +40,7 @@ train: install
 # hours on 2 cores, most of it datatrove on the 100k corpus).
 bench: install bench-datatrove-env
 	$(BIN)/python -m pip install --quiet -e '.[redis]'
-	$(BIN)/python -m bench.throughput --docs 10000 --html --repeat 3 --datatrove-python $(DATATROVE_VENV)/bin/python
+	$(BIN)/python -m bench.throughput --docs 10000 --html --repeat 3 --export --datatrove-python $(DATATROVE_VENV)/bin/python
 	$(BIN)/python -m bench.throughput --docs 100000 --datatrove-python $(DATATROVE_VENV)/bin/python
 	$(BIN)/python -m bench.published_memory
 	$(BIN)/python -m bench.dedup_bench
