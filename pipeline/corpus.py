@@ -30,7 +30,9 @@ import json
 import logging
 import os
 import re
+import shutil
 import tempfile
+import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -158,6 +160,38 @@ def remove_stale_temporaries(clean_dir: str | os.PathLike) -> int:
                     os.unlink(entry.path)
                     removed += 1
     return removed
+
+
+# A run that was planned but never published (it failed or was killed, and
+# raw/ changed before the next run, which planned a run of its own) leaves
+# its folder under batches/: its shards hold the texts it cleaned. Removed
+# once nothing in it changed for this long: a run of another process on the
+# same clean folder (cron starting while a long run goes on; workers on
+# other hosts) writes its shards every few seconds.
+ABANDONED_BATCH_SECONDS = 2 * 24 * 3600
+
+
+def remove_abandoned_batches(clean_dir: str | os.PathLike, now: float | None = None) -> list[str]:
+    """Delete the folders of runs never published in which nothing changed
+    for ``ABANDONED_BATCH_SECONDS``; returns their run ids. Call it
+    holding ``state_lock``."""
+    now = time.time() if now is None else now
+    removed = []
+    root = Path(clean_dir) / STATE / "batches"
+    with contextlib.suppress(FileNotFoundError), os.scandir(root) as runs:
+        for run in runs:
+            folder = Path(run.path)
+            if not run.is_dir(follow_symlinks=False) or (folder / "published.json").exists():
+                continue
+            try:
+                newest = max([run.stat(follow_symlinks=False).st_mtime] +
+                             [p.lstat().st_mtime for p in folder.rglob("*")])
+            except FileNotFoundError:
+                continue  # (changing as it is read: in use)
+            if now - newest >= ABANDONED_BATCH_SECONDS:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(run.name)
+    return sorted(removed)
 
 
 def dumps_jsonl(records: Iterable[dict]) -> str:

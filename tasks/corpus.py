@@ -23,8 +23,9 @@ import luigi.interface
 
 from pipeline import batch, extract
 from pipeline.config import CleanConfig, ConfigError, DedupConfig, ReadConfig, fingerprint
-from pipeline.corpus import (STATE, Plan, State, atomic_write, batch_dir, dumps_jsonl, index_tokens, plan_batch,
-                             record_raw_folder, remove_stale_temporaries, state_lock, write_plan)
+from pipeline.corpus import (ABANDONED_BATCH_SECONDS, STATE, Plan, State, atomic_write, batch_dir, dumps_jsonl,
+                             index_tokens, plan_batch, record_raw_folder, remove_abandoned_batches,
+                             remove_stale_temporaries, state_lock, write_plan)
 from pipeline.sources import split_name
 
 log = logging.getLogger("luigi-interface")
@@ -230,6 +231,10 @@ class PublishRun(CorpusParams, luigi.Task):
             summary = batch.publish(self.clean_dir, plan, _shards(shard_targets), decisions, dedup_config)
             with self.output().open("w") as fh:
                 fh.write(json.dumps(summary, indent=2, sort_keys=True))
+            abandoned = remove_abandoned_batches(self.clean_dir)
+            if abandoned:
+                log.info("PublishRun: removed the folders of runs never published, untouched for %d days: %s",
+                         ABANDONED_BATCH_SECONDS // 86400, ", ".join(abandoned))
         shutil.rmtree(batch_dir(self.clean_dir, self.run_id) / "shards", ignore_errors=True)
         seconds = time.time() - self.started if self.started else None
         print(batch.format_summary(summary, seconds), file=sys.stderr)

@@ -725,6 +725,45 @@ def test_changed_raw_file_is_processed_again(tmp_path):
     assert "£19,000" in (clean / "story.txt").read_text()
 
 
+def test_the_folder_of_a_run_never_published_is_removed_once_abandoned(tmp_path):
+    """A run that failed after its shards were written, before raw/ changed
+    again, leaves its folder (the texts it cleaned) under batches/: the
+    next run plans a run of its own. Publishing removes such folders once
+    nothing in them changed for ABANDONED_BATCH_SECONDS, and leaves the
+    published runs' folders and a run that may still be going on."""
+    from pipeline import corpus
+    from pipeline.batch import SHARD_FILES, clean_shard, write_shard
+    from pipeline.config import CleanConfig, DedupConfig, ReadConfig, fingerprint
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    rowing, choir, cricket = _three_stories()
+    (raw / "rowing.txt").write_text(rowing)
+    assert run_luigi(raw, clean).returncode == 0
+    (raw / "choir.txt").write_text(choir)
+    plan = corpus.plan_batch(raw, clean, fingerprint(CleanConfig()), 10)
+    corpus.write_plan(clean, plan)
+    base = corpus.batch_dir(clean, plan.run) / "shards" / "00000"
+    base.parent.mkdir()
+    files = {key: open(f"{base}{suffix}", "wb") for key, suffix in SHARD_FILES.items()}
+    write_shard(clean_shard(str(raw), plan, 0, ReadConfig(), CleanConfig(), DedupConfig()), files)
+    for fh in files.values():
+        fh.close()
+    abandoned = corpus.batch_dir(clean, plan.run)
+    recent = abandoned.with_name("0123456789abcdef")
+    shutil.copytree(abandoned, recent)
+    days_ago = time.time() - corpus.ABANDONED_BATCH_SECONDS - 3600
+    for path in [abandoned, *abandoned.rglob("*")]:
+        os.utime(path, (days_ago, days_ago))
+    (raw / "cricket.txt").write_text(cricket)
+    result = run_luigi(raw, clean)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert not abandoned.exists() and recent.exists()
+    assert f"untouched for {corpus.ABANDONED_BATCH_SECONDS // 86400} days: {plan.run}" in result.stderr
+    published = [r["run"] for r in corpus.State.load(clean).runs]
+    assert len(published) == 2 and all((corpus.batch_dir(clean, r) / "published.json").exists() for r in published)
+    assert {r["status"] for r in manifest(clean)} == {"kept"} and len(manifest(clean)) == 3
+
+
 def test_missing_raw_folder_fails_with_non_zero_exit(tmp_path):
     result = run_luigi(tmp_path / "missing", tmp_path / "clean")
     assert result.returncode == 35  # [retcode] scheduling_error
