@@ -510,7 +510,7 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
         doc_id = known["id"] if known else _free_id(src, is_taken)
         taken.add(doc_id)
         changed = None
-        if lines is not None:
+        if lines is not None and len(lines.hashes) >= LINE_HASHES_MIN_LINES:
             line_hashes[digest] = lines.hashes
             old = _published_line_hashes(clean_dir, known["hash"]) if known and lines.content else None
             if old is not None:
@@ -558,10 +558,15 @@ def keep_line_hashes(clean_dir: str | os.PathLike, plan: Plan, done: Collection[
     the run's folder into the state, before the ledger names their new
     versions (a run published again after a crash finds them there)."""
     source, target = batch_dir(clean_dir, plan.run) / LINES, Path(clean_dir) / STATE / LINES
-    for digest in {f.hash for f in plan.files if f.path in done}:
-        if (source / f"{digest}.npy").exists():
+    try:
+        names = os.listdir(source)  # (one listing: a run of 10k text files has no line hashes to look for)
+    except FileNotFoundError:
+        return
+    wanted = {f"{f.hash}.npy" for f in plan.files if f.path in done}
+    for name in names:
+        if name in wanted:
             target.mkdir(parents=True, exist_ok=True)
-            os.replace(source / f"{digest}.npy", target / f"{digest}.npy")
+            os.replace(source / name, target / name)
 
 
 def drop_line_hashes(clean_dir: str | os.PathLike, digests: Iterable[str], keep: Collection[str]) -> None:
@@ -581,6 +586,11 @@ def _published_line_hashes(clean_dir: str | os.PathLike, digest: str) -> np.ndar
     except (OSError, ValueError):
         return None
 
+
+# The line hashes of an export are kept from this many lines on: a shorter
+# one is read whole when it changes (a run of 10k one-record exports would
+# write and move 10k files for nothing).
+LINE_HASHES_MIN_LINES = 64
 
 # Runs of changed lines fewer than this many lines apart are read as one
 # part (the unchanged lines between them read again), so that an export

@@ -256,3 +256,26 @@ def test_the_parts_of_a_changed_export_are_its_changed_lines(tmp_path, monkeypat
     docs = [d for part in parts for d in read_source(tmp_path, "feed.jsonl", "feed", ReadConfig(), part)]
     assert [d.id for d in docs] == [f"feed#{n}" for n in read if new[n - 1]]
     assert [d.text for d in docs] == [json.loads(new[n - 1])["text"] for n in read if new[n - 1]]
+
+
+def test_line_hashes_are_kept_for_exports_long_enough_to_be_worth_it(tmp_path):
+    """A plan holds the line hashes of the uncompressed exports of
+    LINE_HASHES_MIN_LINES lines or more, by content hash; a shorter export,
+    a compressed one and a text file are read whole when they change."""
+    import gzip
+    import json
+
+    from pipeline import corpus
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    record = json.dumps({"text": "story"}) + "\n"
+    (raw / "long.jsonl").write_text(record * corpus.LINE_HASHES_MIN_LINES)
+    (raw / "short.jsonl").write_text(record * (corpus.LINE_HASHES_MIN_LINES - 1))
+    (raw / "zipped.jsonl.gz").write_bytes(gzip.compress((record * 100).encode()))
+    (raw / "story.txt").write_text("story")
+    plan = plan_batch(raw, tmp_path / "clean", "cfg", 10)
+    [long] = [f for f in plan.files if f.path == "long.jsonl"]
+    assert list(plan.line_hashes) == [long.hash]
+    assert len(plan.line_hashes[long.hash]) == corpus.LINE_HASHES_MIN_LINES
+    corpus.write_plan(tmp_path / "clean", plan)
+    assert (corpus.batch_dir(tmp_path / "clean", plan.run) / corpus.LINES / f"{long.hash}.npy").exists()
