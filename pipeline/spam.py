@@ -42,7 +42,11 @@ _SIGNALS: tuple[tuple[re.Pattern[str], int], ...] = (
                 r"\b(?:website|site|link|page|url)\b|\bclick here\b|\bfor (?:more )?info\b", _I), 1),
     # obfuscated link arrows: "HERE====)>", "…>>", "-->"
     (re.compile(r"[=\-.…]{2,}\s?\)?>{1,2}|>>\s*(?:https?://|www\.)", _I), 2),
-    (re.compile(r"https?://|\bwww\.[a-z0-9-]+\.", _I), 1),
+    # A link, or a link shortener's without its scheme ("bit.ly/…", "adf.ly /…"):
+    # comment spam hides where it leads. (Not t.co: an embedded tweet in an
+    # article shows its links that way.)
+    (re.compile(r"https?://|\bwww\.[a-z0-9-]+\.|\b(?:bit\.ly|goo\.gl|tinyurl\.com|ow\.ly|adf\.ly|is\.gd|buff\.ly|"
+                r"cutt\.ly|shorturl\.at|rebrand\.ly|tiny\.cc|rb\.gy)\s?[/\\]", _I), 1),
     (_SPAM_WORDS, 2),
 )
 

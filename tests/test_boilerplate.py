@@ -239,6 +239,20 @@ def test_spam_rules_leave_reporting_on_money_alone():
         assert not is_spam(sentence)
 
 
+def test_a_link_shorteners_link_without_its_scheme_is_a_link():
+    """Comment spam drops "bit.ly/…" bare, or bent ("bit.ly\\…", "adf.ly /…"),
+    so that it is not a link: it counts as one (with another signal, spam).
+    A tweet embedded in an article shows t.co links: those do not count."""
+    from pipeline.spam import spam_score
+    for line in ("Earn easy money online today at bit.ly/abc123", "earn more at adf.ly /1Hm4tX",
+                 "Get paid to browse, earn now: bit.ly\\14gKvDo"):
+        assert spam_score(line) >= 2 and is_spam(line), line
+    assert spam_score("Read the full report at tinyurl.com/report") == 1  # a link alone is no spam
+    assert spam_score("The council said its bit.ly links were being phased out.") == 0
+    assert spam_score("She earned every vote, she wrote https://t.co/y5Wn") == 2  # (the https:// counts)
+    assert spam_score("She earned every vote, she wrote t.co/y5Wn") == 1
+
+
 def test_chrome_reasons():
     assert chrome_reason("Advertisement") == "advertisement"
     assert chrome_reason("Sign up for our daily newsletter to get the headlines") == "newsletter"
