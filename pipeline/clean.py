@@ -19,6 +19,7 @@ from .extract import extract_html, extract_page, looks_like_html
 from .language import LANGUAGE_CODES, detect_language
 from .markdown import looks_like_markdown, unmark
 from .normalize import fix_unicode, normalize, normalize_whitespace
+from .spam import SURE, spam_verdict
 
 # A short line (a menu item, a site slogan, a copyright notice) that recurs
 # in this share of a shard's documents, and in at least
@@ -38,7 +39,12 @@ CHROME_DOC_OVERLAP = 0.3
 EXTRACTION = "extraction"
 
 # A document is rejected as spam when spam outweighs the rest and it has at
-# least this many spam lines (or too little text besides).
+# least this many spam lines (or too little text besides). Only lines the
+# spam verdict is sure of count (spam.SURE: the rules, or the lexical model
+# at SURE_PROBABILITY or more): a site's chrome that the model finds only
+# likely spam ("Subscriber Agreement", shipping offers in ten currencies) is
+# removed with the rest of the chrome, but is no evidence that the page is
+# spam rather than an article with a long footer.
 SPAM_DOC_MIN_LINES = 3
 
 # What a scraper saves when it gets no article: a "not found" page, a bot
@@ -403,7 +409,7 @@ def quality_gate(doc: Document, config: CleanConfig) -> Document:
         said = doc.text if words >= config.min_words else "\n".join([doc.text, *(line for _, line, _ in doc.removed)])
         if ERROR_PAGE.search(said):
             return doc.reject("error_page")
-    spam = [line for reason, line, _ in doc.removed if reason == "spam"]
+    spam = [line for reason, line, _ in doc.removed if reason == "spam" and spam_verdict(line) == SURE]
     spam_chars = sum(map(len, spam))
     # One long line judged spam (a contact box, a promotion) does not make
     # an article spam; several, or spam and too little else, do.

@@ -541,3 +541,35 @@ def test_a_text_that_is_one_phrase_repeated_is_rejected_as_repetitive():
                       for n in range(1, 60))
     assert not is_repetitive(table) and not is_repetitive("\n".join(ARTICLE))
     assert clean_document(Document(id="a", source="a.txt", text="\n".join(ARTICLE))).status == "kept"
+
+
+SPAM_COMMENTS = ["I earn $9,000 a month working from home, check this website for info GOOD LUCK",
+                 "HERE====)> http://www.jobs.example", "Google pay 97$ per hour my last pay check was $8500 GOOD LUCK",
+                 "Make money online from home today!!! visit my page >> http://cash.example/start"]
+
+
+def test_a_page_that_is_mostly_spam_is_rejected_as_spam_and_an_article_beside_it_is_not():
+    spam_page = clean_document(Document(id="s", source="s", text="\n".join(
+        ["Home", ARTICLE[0], *SPAM_COMMENTS, *SPAM_COMMENTS[:2]]), kind="text"))
+    assert (spam_page.status, spam_page.reason) == ("rejected", "spam")
+    article = clean_document(Document(id="a", source="a", text=page(tail=SPAM_COMMENTS), kind="text"))
+    assert article.status == "kept" and article.text.split("\n\n") == ARTICLE
+
+
+def test_lines_the_spam_verdict_finds_only_likely_do_not_make_a_page_spam(monkeypatch):
+    """The gate counts the lines the verdict is sure of: chrome the lexical
+    model finds only likely spam (a footer of offers) is no evidence that
+    the page is spam. The same removed lines, once sure, reject the page."""
+    from pipeline import clean, spam
+    from pipeline.clean import quality_gate
+
+    def gated(verdict):
+        monkeypatch.setattr(clean, "spam_verdict", lambda line: verdict)
+        doc = Document(id="a", source="a", text="\n\n".join(ARTICLE[:2]), kind="text")
+        doc.removed = [("spam", f"Free express shipping on orders over {n} or more, see our international page "
+                                "for the rates, the timelines and the countries we ship to", 0.1)
+                       for n in ("$60", "65€", "¥990", "₹11,230", "480kr")]
+        return quality_gate(doc, CleanConfig())
+
+    assert gated(spam.LIKELY).status == "kept"
+    assert (gated(spam.SURE).status, gated(spam.SURE).reason) == ("rejected", "spam")
