@@ -11,9 +11,10 @@ the lowest that keeps false positives on the training sites' article lines
 at or under ``--target-fp`` (TARGET_ARTICLE_FP); every figure printed is
 on the held-out parts.
 
-Chosen by cross-validation over the training parts alone (each of
-youtube-spam's three training files left out in turn; the threshold set on
-half of the training sites, false positives counted on the other half):
+Chosen by cross-validation over the training parts alone (``python -m
+bench.spam_cv``: each of youtube-spam's three training files left out in
+turn; the threshold set on half of the training sites, false positives
+counted on the other half):
 with page chrome as ham, recall on the file left out was 0.861 at 0.39%
 of article lines flagged; with article lines only as ham (chrome such as
 "Subscribe to our newsletter" taught the model that a plea to subscribe is
