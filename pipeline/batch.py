@@ -185,8 +185,10 @@ def decide(clean_dir: str, plan: Plan, shards: Iterable[Shard],
     # article whose file could not be read stays published, and so does one
     # whose new version was rejected (a re-scrape that got an error page) or
     # a record a shorter JSONL export no longer has; all stay in the index.
+    # (per raw file, not per part: a large export is hundreds of parts, and
+    # going through its 100k published ids once a part took seconds)
     known = state.ledger.select(f.path for f in plan.files)
-    replaced = sorted({i for f in plan.files for i in known.get(f.path, {}).get("kept", [])
+    replaced = sorted({i for f in plan.raw_files() for i in known.get(f.path, {}).get("kept", [])
                        if i in read and i not in rejected})
     # A withdrawn article (``Retract``) keeps its place in the index whatever
     # its file holds now, so that copies of the withdrawn text stay out of
@@ -352,7 +354,7 @@ def publish(clean_dir: str, plan: Plan, shards: Iterable[Shard],
 
     known = state.ledger.select(f.path for f in plan.files)
     updates = {}
-    for f in plan.files:
+    for f in plan.raw_files():  # (once a file, not once a part of it)
         if f.path in vanished:
             continue  # gone while the run read it: seen again if it comes back
         # What the file published and still has published: its new version's

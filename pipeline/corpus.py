@@ -371,6 +371,12 @@ class Plan:
         """How many raw files the run holds."""
         return len({f.path for f in self.files})
 
+    def raw_files(self) -> list[PlannedFile]:
+        """One entry per raw file (a file planned in parts is in ``files``
+        once per part; what is per file, its path, id, hash and the ledger's
+        record of it, is the same in each)."""
+        return list({f.path: f for f in self.files}.values())
+
     def to_json(self) -> str:
         return json.dumps({"run": self.run, "files": [f.__dict__ for f in self.files], "shards": self.shards},
                           sort_keys=True)
