@@ -55,7 +55,7 @@ REPORTS = "reports"
 # The shingle hashes of withdrawn articles (``retract``), one file each: a
 # copy of a withdrawn text is verified against them once the text is gone.
 WITHDRAWN = "withdrawn"
-# Per line of each uncompressed JSONL export published, a hash of the line,
+# Per line of each JSONL export published (zstd ones aside), a hash of the line,
 # in a file named by the export's content hash: when the export changes (a
 # scraper appends to it), only the lines that differ are read again.
 LINES = "lines"
@@ -361,7 +361,7 @@ class Plan:
     run: str
     files: list[PlannedFile]  # a large JSONL export is here once per part
     shards: list[list[int]]  # indices into files
-    # The line hashes of the uncompressed JSONL exports planned, by their
+    # The line hashes of the JSONL exports planned, by their
     # content hash (``write_plan`` keeps them beside the plan, ``publish``
     # in the state); not part of plan.json.
     line_hashes: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
@@ -456,8 +456,8 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
                shard_size: int, state: State | None = None) -> Plan | None:
     """The raw files that are new or changed since the last published run,
     grouped into shards; None when there is nothing to do. Of a changed
-    uncompressed JSONL export whose published version's line hashes are
-    kept, only the lines that differ and the new ones (``_changed_parts``).
+    JSONL export whose published version's line hashes are kept, only the
+    lines that differ and the new ones (``_changed_parts``).
 
     The run id is a hash of the files' contents, the configuration and
     ``BATCH_FORMAT``, so planning again after a crash finds the same run and
@@ -499,8 +499,7 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
                     log.warning("cannot read %s: its name is not UTF-8; rename it", src.path)
             else:
                 full = os.path.join(raw_dir, src.path)
-                _, kind, gz = split_name(src.path)
-                lines = jsonl_lines(full) if kind == "jsonl" and not gz else None
+                lines = jsonl_lines(full) if split_name(src.path)[1] == "jsonl" else None
                 digest = lines.digest if lines is not None else content_hash(full)
         except FileNotFoundError:
             continue  # vanished since discovery: it will be seen again if it comes back
@@ -585,8 +584,8 @@ def drop_line_hashes(clean_dir: str | os.PathLike, digests: Iterable[str], keep:
 
 def _published_line_hashes(clean_dir: str | os.PathLike, digest: str) -> np.ndarray | None:
     """The line hashes of the published version of an export, or None
-    when none were kept (an export published before they were, or
-    compressed then)."""
+    when none were kept (an export published before they were, or one
+    whose lines cannot be read alone)."""
     try:
         return np.load(Path(clean_dir) / STATE / LINES / f"{digest}.npy")
     except (OSError, ValueError):
@@ -618,10 +617,16 @@ def _changed_parts(lines: JsonlLines, old: np.ndarray) -> list[list[int]]:
     size = int(lines.ends[-1]) if n else 0
     if not len(idx):
         return [[size, -1, n + 1, 0]]
+    starts = np.r_[0, lines.ends[:-1]]
+    if lines.compressed:
+        # Each part decompresses the export up to where it starts: one part,
+        # from the first changed line to the last (read whole, a compressed
+        # export was one part too).
+        a, b = int(idx[0]), int(idx[-1])
+        return [[int(starts[a]), -1 if b == n - 1 else int(lines.ends[b]), a + 1, b - a + 1]]
     breaks = np.flatnonzero(np.diff(idx) > CHANGED_GAP_LINES)
     firsts = np.r_[idx[0], idx[breaks + 1]].tolist()
     lasts = np.r_[idx[breaks], idx[-1]].tolist()
-    starts = np.r_[0, lines.ends[:-1]]
     parts = []
     for a, b in zip(firsts, lasts):
         while a <= b:

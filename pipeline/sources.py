@@ -158,47 +158,74 @@ def content_hash(path: str | os.PathLike) -> str:
 
 @dataclass
 class JsonlLines:
-    """An uncompressed JSONL export read through once: its ``content_hash``,
-    and per line (numbered from 1, as ``_read_jsonl`` numbers them) a hash
-    of its bytes without the newline and the offset just past it."""
+    """A JSONL export read through once: its ``content_hash``, and per line
+    (numbered from 1, as ``_read_jsonl`` numbers them) a hash of its bytes
+    without the newline and the offset just past it, in the text (the
+    decompressed text of a ``compressed`` export)."""
     digest: str
     hashes: np.ndarray  # uint64
     ends: np.ndarray  # int64
     content: bool  # a byte other than a blank line's
+    compressed: bool = False
+
+
+# Compressed exports whose readers can be entered at an offset of the text
+# (by decompressing up to it): their changed lines can be read alone. A
+# zstd stream (read frame by frame, ``_ZstdFrames``) cannot.
+_ENTERABLE_COMPRESSIONS = ("gzip", "bz2", "xz")
 
 
 def jsonl_lines(path: str | os.PathLike) -> JsonlLines | None:
-    """``JsonlLines`` of an export, or None when it is compressed (its lines
-    are not at offsets of the file). Read in chunks: a line of any length
-    is hashed without being held in memory whole."""
-    whole, hashes, ends = xxhash.xxh3_128(), array("Q"), array("q")  # (8 bytes a line, not a Python int's 36)
+    """``JsonlLines`` of an export, or None when its lines cannot be read
+    alone (zstd) or it cannot be decompressed (reading it whole says why).
+    Read in chunks: a line of any length is hashed without being held in
+    memory whole."""
+    with open(path, "rb") as fh:
+        compression = compression_of(fh.peek(_MAGIC_BYTES))
+        if compression is None:
+            whole = xxhash.xxh3_128()
+            hashes, ends, content = _hash_lines(iter(lambda: fh.read(1 << 20), b""), whole.update)
+            return JsonlLines(whole.hexdigest(), hashes, ends, content)
+    if compression not in _ENTERABLE_COMPRESSIONS:
+        return None
+    digest = content_hash(path)
+    try:
+        with open_raw(path) as fh:
+            hashes, ends, content = _hash_lines(iter(lambda: fh.read(1 << 20), b""))
+    except (BadCompressedFile, EOFError):
+        return None
+    return JsonlLines(digest, hashes, ends, content, compressed=True)
+
+
+def _hash_lines(chunks, seen=None) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Per line of the text in ``chunks``, a hash and its end offset, and
+    whether it holds a byte other than a blank line's; ``seen`` is given
+    each chunk too."""
+    hashes, ends = array("Q"), array("q")  # (8 bytes a line, not a Python int's 36)
     one_shot, line_hash = xxhash.xxh3_64_intdigest, None  # line_hash: a line that runs on past its chunk
     content, pos = False, 0
-    with open(path, "rb") as fh:
-        if compression_of(fh.peek(_MAGIC_BYTES)) is not None:
-            return None
-        while chunk := fh.read(1 << 20):
-            whole.update(chunk)
-            content = content or bool(chunk.translate(None, _BLANK_LINE_BYTES))
-            start = 0
-            for end in np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10).tolist():
-                if line_hash is None:
-                    hashes.append(one_shot(chunk[start:end]))
-                else:
-                    line_hash.update(chunk[start:end])
-                    hashes.append(line_hash.intdigest())
-                    line_hash = None
-                ends.append(pos + end + 1)
-                start = end + 1
-            if start < len(chunk):
-                line_hash = line_hash or xxhash.xxh3_64()
-                line_hash.update(chunk[start:])
-            pos += len(chunk)
+    for chunk in chunks:
+        if seen is not None:
+            seen(chunk)
+        content = content or bool(chunk.translate(None, _BLANK_LINE_BYTES))
+        start = 0
+        for end in np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10).tolist():
+            if line_hash is None:
+                hashes.append(one_shot(chunk[start:end]))
+            else:
+                line_hash.update(chunk[start:end])
+                hashes.append(line_hash.intdigest())
+                line_hash = None
+            ends.append(pos + end + 1)
+            start = end + 1
+        if start < len(chunk):
+            line_hash = line_hash or xxhash.xxh3_64()
+            line_hash.update(chunk[start:])
+        pos += len(chunk)
     if line_hash is not None:  # the last line, without a newline
         hashes.append(line_hash.intdigest())
         ends.append(pos)
-    return JsonlLines(whole.hexdigest(), np.frombuffer(hashes, dtype=np.uint64).copy(),
-                      np.frombuffer(ends, dtype=np.int64).copy(), content)
+    return np.frombuffer(hashes, dtype=np.uint64).copy(), np.frombuffer(ends, dtype=np.int64).copy(), content
 
 
 def jsonl_ranges(path: str | os.PathLike, part_bytes: int, part_lines: int) -> list[tuple[int, int, int, int]]:
@@ -433,13 +460,15 @@ def _read_bounded(full: Path, limit: int) -> bytes:
 
 def _read_jsonl(full: Path, rel: str, base_id: str, config: ReadConfig,
                 part: tuple[int, ...] | None = None) -> Iterator[Document]:
+    if part is not None and part[3] == 0:
+        return  # (an export's part of no lines: its changed lines are none)
     total, given = 0, 0
     start, end, first = part[:3] if part else (0, -1, 1)
     # A failure to read a part is the part's, under its first line's id.
     failed_id, failed_source = (f"{base_id}#{first}", f"{rel}#{first}") if part else (base_id, rel)
     try:
         with open_raw(full) as fh:
-            if start:  # (a part of a plain export; a compressed one is read whole, from its start)
+            if start:  # (in a compressed export, an offset of its text: decompressed up to it)
                 fh.seek(start)
             lines = _bounded_lines(fh, config.max_doc_bytes, end - start if end >= 0 else None)
             for number, line in enumerate(lines, start=first):

@@ -200,7 +200,7 @@ def test_an_exports_lines_are_hashed_as_the_reader_numbers_them(tmp_path):
     """``jsonl_lines``: the file's content hash, and a hash and end offset
     per line as ``read_source`` numbers the lines, also for a line longer
     than the chunks the file is read in, a CRLF line and a last line
-    without a newline."""
+    without a newline; of a compressed export, the lines of its text."""
     import gzip
     import json
 
@@ -220,17 +220,32 @@ def test_an_exports_lines_are_hashed_as_the_reader_numbers_them(tmp_path):
     assert len(jsonl_lines(path).hashes) == len(lines)
     (tmp_path / "blank.jsonl").write_bytes(b"\n \n")
     assert not jsonl_lines(tmp_path / "blank.jsonl").content
-    (tmp_path / "zipped.jsonl").write_bytes(gzip.compress(json.dumps({"text": "a"}).encode()))
-    assert jsonl_lines(tmp_path / "zipped.jsonl") is None  # its lines are not at offsets of the file
+    # A compressed export: the lines of its text, its hash the file's.
+    import lzma
+
+    import zstandard
+    for name, compress in (("zipped.jsonl", gzip.compress), ("packed.jsonl.xz", lzma.compress)):
+        (tmp_path / name).write_bytes(compress(b"\n".join(lines)))
+        found = jsonl_lines(tmp_path / name)
+        assert found.compressed and found.digest == content_hash(tmp_path / name)
+        assert found.hashes.tolist() == [xxhash.xxh3_64_intdigest(line) for line in lines]
+    (tmp_path / "frames.jsonl.zst").write_bytes(zstandard.compress(b"\n".join(lines)))
+    assert jsonl_lines(tmp_path / "frames.jsonl.zst") is None  # its reader cannot be entered at an offset
+    zipped = gzip.compress(b"\n".join(lines))
+    (tmp_path / "cut.jsonl.gz").write_bytes(zipped[:len(zipped) // 2])
+    assert jsonl_lines(tmp_path / "cut.jsonl.gz") is None  # read whole, the shard says why
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_the_parts_of_a_changed_export_are_its_changed_lines(tmp_path, monkeypatch, seed):
+@pytest.mark.parametrize("compressed", [False, True])
+def test_the_parts_of_a_changed_export_are_its_changed_lines(tmp_path, monkeypatch, seed, compressed):
     """``_changed_parts``: the parts hold every line that differs from the
     published version or is new, no line twice, at most JSONL_PART_LINES
     each, and between two changed lines read in one part no more than
     CHANGED_GAP_LINES - 1 unchanged ones; read through ``read_source``,
-    they give the records of those lines."""
+    they give the records of those lines. A compressed export's changed
+    lines are one part, from the first to the last (each part decompresses
+    the export up to where it starts)."""
     import json
     import random
 
@@ -242,26 +257,35 @@ def test_the_parts_of_a_changed_export_are_its_changed_lines(tmp_path, monkeypat
     old = [json.dumps({"text": f"story {n}"}) if rng.random() < 0.9 else "" for n in range(rng.randint(0, 60))]
     new = [line if rng.random() < 0.7 else json.dumps({"text": f"new {n}"}) for n, line in enumerate(old)]
     new = new[:rng.randint(0, len(new))] + [json.dumps({"text": f"more {n}"}) for n in range(rng.randint(1, 20))]
+    import gzip
     path = tmp_path / "feed.jsonl"
-    path.write_text("".join(line + "\n" for line in old))
+
+    def write(lines):
+        text = "".join(line + "\n" for line in lines).encode()
+        path.write_bytes(gzip.compress(text) if compressed else text)
+
+    write(old)
     published = jsonl_lines(path).hashes
-    path.write_text("".join(line + "\n" for line in new))
+    write(new)
     parts = corpus._changed_parts(jsonl_lines(path), published)
     read = [n for _, _, first, count in parts for n in range(first, first + count)]
     changed = [n + 1 for n, line in enumerate(new) if n >= len(old) or old[n] != line]
     assert len(read) == len(set(read)) and set(changed) <= set(read) <= set(range(1, len(new) + 1))
-    assert all(count <= 7 for *_, count in parts)
-    unchanged = sorted(set(read) - set(changed))
-    assert all(any(0 < c - n < corpus.CHANGED_GAP_LINES for c in changed) for n in unchanged)
+    if compressed:
+        assert len(parts) == 1 and read == list(range(changed[0], changed[-1] + 1))
+    else:
+        assert all(count <= 7 for *_, count in parts)
+        unchanged = sorted(set(read) - set(changed))
+        assert all(any(0 < c - n < corpus.CHANGED_GAP_LINES for c in changed) for n in unchanged)
     docs = [d for part in parts for d in read_source(tmp_path, "feed.jsonl", "feed", ReadConfig(), part)]
     assert [d.id for d in docs] == [f"feed#{n}" for n in read if new[n - 1]]
     assert [d.text for d in docs] == [json.loads(new[n - 1])["text"] for n in read if new[n - 1]]
 
 
 def test_line_hashes_are_kept_for_exports_long_enough_to_be_worth_it(tmp_path):
-    """A plan holds the line hashes of the uncompressed exports of
-    LINE_HASHES_MIN_LINES lines or more, by content hash; a shorter export,
-    a compressed one and a text file are read whole when they change."""
+    """A plan holds the line hashes of the exports of LINE_HASHES_MIN_LINES
+    lines or more (compressed ones too), by content hash; a shorter export
+    and a text file are read whole when they change."""
     import gzip
     import json
 
@@ -275,7 +299,8 @@ def test_line_hashes_are_kept_for_exports_long_enough_to_be_worth_it(tmp_path):
     (raw / "story.txt").write_text("story")
     plan = plan_batch(raw, tmp_path / "clean", "cfg", 10)
     [long] = [f for f in plan.files if f.path == "long.jsonl"]
-    assert list(plan.line_hashes) == [long.hash]
+    [zipped] = [f for f in plan.files if f.path == "zipped.jsonl.gz"]
+    assert sorted(plan.line_hashes) == sorted([long.hash, zipped.hash])
     assert len(plan.line_hashes[long.hash]) == corpus.LINE_HASHES_MIN_LINES
     corpus.write_plan(tmp_path / "clean", plan)
     assert (corpus.batch_dir(tmp_path / "clean", plan.run) / corpus.LINES / f"{long.hash}.npy").exists()
