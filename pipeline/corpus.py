@@ -518,6 +518,8 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
         if lines is not None and len(lines.hashes) >= LINE_HASHES_MIN_LINES:
             line_hashes[digest] = lines.hashes
             old = _published_line_hashes(clean_dir, known["hash"]) if known and lines.content else None
+            if old is None and lines.compressed and lines.content:
+                old = np.zeros(0, dtype=np.uint64)  # every line new: parts over the whole text
             if old is not None:
                 changed = _changed_parts(lines, old)
         if changed is None:
@@ -597,6 +599,12 @@ def _published_line_hashes(clean_dir: str | os.PathLike, digest: str) -> np.ndar
 # write and move 10k files for nothing).
 LINE_HASHES_MIN_LINES = 64
 
+# A compressed export (gzip, bzip2, xz) is cleaned in at most this many
+# parts, each entered by decompressing the export up to where it starts:
+# 16 parts decompress it about 8 times over (0.2 s for 55 MB of text,
+# against ~30 s of a core to clean it), and the workers share it.
+COMPRESSED_MAX_PARTS = 16
+
 # Runs of changed lines fewer than this many lines apart are read as one
 # part (the unchanged lines between them read again), so that an export
 # changed on every other line is not planned as a part a line.
@@ -619,11 +627,14 @@ def _changed_parts(lines: JsonlLines, old: np.ndarray) -> list[list[int]]:
         return [[size, -1, n + 1, 0]]
     starts = np.r_[0, lines.ends[:-1]]
     if lines.compressed:
-        # Each part decompresses the export up to where it starts: one part,
-        # from the first changed line to the last (read whole, a compressed
-        # export was one part too).
+        # Each part decompresses the export up to where it starts: the lines
+        # from the first changed one to the last, in parts of at most
+        # JSONL_PART_LINES lines, or in COMPRESSED_MAX_PARTS larger ones.
         a, b = int(idx[0]), int(idx[-1])
-        return [[int(starts[a]), -1 if b == n - 1 else int(lines.ends[b]), a + 1, b - a + 1]]
+        count = b - a + 1
+        cuts = np.linspace(a, b + 1, min(COMPRESSED_MAX_PARTS, -(-count // JSONL_PART_LINES)) + 1).astype(int)
+        return [[int(starts[x]), -1 if y == n else int(lines.ends[y - 1]), x + 1, y - x]
+                for x, y in zip(cuts[:-1].tolist(), cuts[1:].tolist())]
     breaks = np.flatnonzero(np.diff(idx) > CHANGED_GAP_LINES)
     firsts = np.r_[idx[0], idx[breaks + 1]].tolist()
     lasts = np.r_[idx[breaks], idx[-1]].tolist()

@@ -647,6 +647,28 @@ def test_a_large_jsonl_export_is_cleaned_in_parts_with_the_same_result(tmp_path,
     assert {r["status"] for r in records} == {"kept", "duplicate", "rejected"}
 
 
+def test_a_gzipped_export_is_cleaned_in_parts_with_the_same_result(tmp_path, monkeypatch):
+    """A compressed export is planned in parts too (each entered by
+    decompressing up to it, at most COMPRESSED_MAX_PARTS of them): the
+    published folder is the one reading it whole gives, record for record."""
+    import gzip
+
+    from pipeline import corpus
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    rowing, choir, cricket = _three_stories()
+    lines = []
+    for n in range(50):  # distinct stories, copies, blank lines, a bad line
+        lines.append(json.dumps({"text": (rowing, choir, cricket)[n % 3].replace("£", f"{n} x £")}))
+        if n % 5 == 0:
+            lines += ["", "{not json"]
+    (raw / "feed.jsonl.gz").write_bytes(gzip.compress("\n".join(lines).encode()))
+    monkeypatch.setattr(corpus, "LINE_HASHES_MIN_LINES", 10 ** 9)  # read whole first
+    records = _parts_publish_as_the_whole(tmp_path, monkeypatch, {
+        "LINE_HASHES_MIN_LINES": 64, "JSONL_PART_LINES": 10, "COMPRESSED_MAX_PARTS": 4})
+    assert {r["status"] for r in records} == {"kept", "duplicate", "rejected"} and len(records) == 60
+
+
 def test_a_large_warc_file_is_cleaned_in_parts_with_the_same_result(tmp_path, monkeypatch):
     from test_sources import write_warc
     raw = tmp_path / "raw"
