@@ -630,19 +630,25 @@ def _parts_publish_as_the_whole(tmp_path, monkeypatch, split: dict[str, int]) ->
     return manifest(tmp_path / "whole")
 
 
+def _export_lines(stories: int) -> list[str]:
+    """The lines of an export: distinct stories and copies, and after every
+    fifth story a blank line and a bad one."""
+    rowing, choir, cricket = _three_stories()
+    lines = []
+    for n in range(stories):
+        lines.append(json.dumps({"text": (rowing, choir, cricket)[n % 3].replace("£", f"{n} x £")}))
+        if n % 5 == 0:
+            lines += ["", "{not json"]
+    return lines
+
+
 def test_a_large_jsonl_export_is_cleaned_in_parts_with_the_same_result(tmp_path, monkeypatch):
     """An export over JSONL_PART_BYTES is planned in parts cut at line ends,
     cleaned in separate shards (in parallel, each holding one part): the
     published folder is the one the whole file gives, record for record."""
     raw = tmp_path / "raw"
     raw.mkdir()
-    rowing, choir, cricket = _three_stories()
-    lines = []
-    for n in range(12):  # distinct stories, copies, blank lines, a bad line
-        lines.append(json.dumps({"text": (rowing, choir, cricket)[n % 3].replace("£", f"{n} x £")}))
-        if n % 5 == 0:
-            lines += ["", "{not json"]
-    (raw / "feed.jsonl").write_text("\n".join(lines))  # (no final newline)
+    (raw / "feed.jsonl").write_text("\n".join(_export_lines(12)))  # (no final newline)
     records = _parts_publish_as_the_whole(tmp_path, monkeypatch, {"JSONL_SPLIT_BYTES": 1000, "JSONL_PART_LINES": 4})
     assert {r["status"] for r in records} == {"kept", "duplicate", "rejected"}
 
@@ -656,13 +662,7 @@ def test_a_gzipped_export_is_cleaned_in_parts_with_the_same_result(tmp_path, mon
     from pipeline import corpus
     raw = tmp_path / "raw"
     raw.mkdir()
-    rowing, choir, cricket = _three_stories()
-    lines = []
-    for n in range(50):  # distinct stories, copies, blank lines, a bad line
-        lines.append(json.dumps({"text": (rowing, choir, cricket)[n % 3].replace("£", f"{n} x £")}))
-        if n % 5 == 0:
-            lines += ["", "{not json"]
-    (raw / "feed.jsonl.gz").write_bytes(gzip.compress("\n".join(lines).encode()))
+    (raw / "feed.jsonl.gz").write_bytes(gzip.compress("\n".join(_export_lines(50)).encode()))
     monkeypatch.setattr(corpus, "LINE_HASHES_MIN_LINES", 10 ** 9)  # read whole first
     records = _parts_publish_as_the_whole(tmp_path, monkeypatch, {
         "LINE_HASHES_MIN_LINES": 64, "JSONL_PART_LINES": 10, "COMPRESSED_MAX_PARTS": 4})
