@@ -44,8 +44,8 @@ from .config import TOKENS, ConfigError, DedupConfig
 from .dedup import DedupIndex, Fingerprint, hash_words, shingle_hashes
 from .document import DUPLICATE, KEPT, RETRACTED, UNREADABLE
 from .packed_index import DiskIndex, id_hash, open_packed
-from .sources import (BAD_NAME, MULTI_RECORD_KINDS, JsonlLines, SourceFile, content_hash, iter_sources,
-                      jsonl_lines, jsonl_ranges, split_name, warc_ranges)
+from .sources import (BAD_NAME, MULTI_RECORD_KINDS, JsonlLines, SourceFile, content_hash, cut_lines, iter_sources,
+                      jsonl_lines, split_name, warc_ranges)
 
 log = logging.getLogger(__name__)
 
@@ -524,7 +524,7 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
                 changed = _changed_parts(lines, old)
         if changed is None:
             todo.extend(PlannedFile(src.path, doc_id, digest, src.size, src.mtime_ns, part)
-                        for part in _parts(raw_dir, src, digest))
+                        for part in _parts(raw_dir, src, digest, lines))
         else:
             todo.extend(PlannedFile(src.path, doc_id, digest, src.size, src.mtime_ns, part, len(lines.hashes))
                         for part in changed)
@@ -615,7 +615,7 @@ CHANGED_GAP_LINES = 4
 def _changed_parts(lines: JsonlLines, old: np.ndarray) -> list[list[int]]:
     """The parts of a changed export that hold the lines that differ from
     its published version (``old``: its line hashes) or are new, cut as
-    ``jsonl_ranges`` cuts an export. Lines the export no longer has are not
+    ``jsonl_ranges`` cuts an export (``cut_lines``). Lines the export no longer has are not
     read (their articles stay published, as a whole shorter export's do);
     an export whose lines are all unchanged is one empty part at its end."""
     n = len(lines.hashes)
@@ -626,28 +626,18 @@ def _changed_parts(lines: JsonlLines, old: np.ndarray) -> list[list[int]]:
     size = int(lines.ends[-1]) if n else 0
     if not len(idx):
         return [[size, -1, n + 1, 0]]
-    starts = np.r_[0, lines.ends[:-1]]
     if lines.compressed:
         # Each part decompresses the export up to where it starts: the lines
-        # from the first changed one to the last, in parts of at most
+        # from the first changed one to the last, in parts of
         # JSONL_PART_LINES lines, or in COMPRESSED_MAX_PARTS larger ones.
         a, b = int(idx[0]), int(idx[-1])
-        count = b - a + 1
-        cuts = np.linspace(a, b + 1, min(COMPRESSED_MAX_PARTS, -(-count // JSONL_PART_LINES)) + 1).astype(int)
-        return [[int(starts[x]), -1 if y == n else int(lines.ends[y - 1]), x + 1, y - x]
-                for x, y in zip(cuts[:-1].tolist(), cuts[1:].tolist())]
+        per_part = max(JSONL_PART_LINES, -(-(b - a + 1) // COMPRESSED_MAX_PARTS))
+        return [list(part) for part in cut_lines(lines.ends, a, b, int(lines.ends[-1]) + 1, per_part)]
     breaks = np.flatnonzero(np.diff(idx) > CHANGED_GAP_LINES)
     firsts = np.r_[idx[0], idx[breaks + 1]].tolist()
     lasts = np.r_[idx[breaks], idx[-1]].tolist()
-    parts = []
-    for a, b in zip(firsts, lasts):
-        while a <= b:
-            # At most JSONL_PART_LINES lines and about JSONL_PART_BYTES, one line at least.
-            by_bytes = int(np.searchsorted(lines.ends, starts[a] + JSONL_PART_BYTES, side="right")) - 1
-            e = min(b, a + JSONL_PART_LINES - 1, max(a, by_bytes))
-            parts.append([int(starts[a]), -1 if e == n - 1 else int(lines.ends[e]), a + 1, e - a + 1])
-            a = e + 1
-    return parts
+    return [list(part) for a, b in zip(firsts, lasts)
+            for part in cut_lines(lines.ends, a, b, JSONL_PART_BYTES, JSONL_PART_LINES)]
 
 
 def covered_lines(parts: Iterable[list[int]], lines: int) -> np.ndarray:
@@ -691,18 +681,22 @@ WARC_PART_RECORDS = 1000
 WARC_PART_BYTES = 4 * 1024 * 1024
 
 
-def _parts(raw_dir: str | os.PathLike, src: SourceFile, digest: str) -> list[list[int] | None]:
+def _parts(raw_dir: str | os.PathLike, src: SourceFile, digest: str,
+           lines: JsonlLines | None) -> list[list[int] | None]:
     """The parts ``src`` is planned in: [None] (the whole file) unless it is
-    a large, readable, uncompressed JSONL export (a gzip stream cannot be
-    entered in the middle) or a large WARC file that can be entered at a
-    record (uncompressed, or gzipped record by record)."""
-    _, kind, gz = split_name(src.path)
+    a large, uncompressed JSONL export with a record (its ``lines``, read
+    in planning, are cut: ``cut_lines``) or a large WARC file that can be
+    entered at a record (uncompressed, or gzipped record by record). (A
+    compressed export's parts are ``_changed_parts``'.)"""
+    _, kind, _ = split_name(src.path)
     if digest.startswith(UNREADABLE):
         return [None]
     path = os.path.join(raw_dir, src.path)
     try:
-        if kind == "jsonl" and not gz and src.size > JSONL_SPLIT_BYTES:
-            parts = jsonl_ranges(path, JSONL_PART_BYTES, JSONL_PART_LINES)
+        if kind == "jsonl":
+            if lines is None or lines.compressed or not lines.content or src.size <= JSONL_SPLIT_BYTES:
+                return [None]
+            parts = cut_lines(lines.ends, 0, len(lines.ends) - 1, JSONL_PART_BYTES, JSONL_PART_LINES)
         elif kind == "warc" and src.size > WARC_SPLIT_BYTES:
             parts = warc_ranges(path, WARC_PART_BYTES, WARC_PART_RECORDS)
         else:

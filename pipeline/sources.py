@@ -233,39 +233,35 @@ def jsonl_ranges(path: str | os.PathLike, part_bytes: int, part_lines: int) -> l
     lines and about ``part_bytes``: (start offset, end offset or -1 for the
     file's end, number of the part's first line, its lines). A large export
     is then cleaned in several shards, in parallel, each holding a part in
-    memory rather than the whole file.
+    memory rather than the whole file. (The planner cuts the ``JsonlLines``
+    it has read already, ``cut_lines``.)
 
     An export of blank lines only is one part: read whole, it gives the
-    file's one ``empty`` record, where parts of it would each give none."""
-    out: list[tuple[int, int, int, int]] = []
-    start, first, lines, pos = 0, 1, 0, 0
-    content = False  # a byte other than a blank line's seen yet
-    with open(path, "rb") as fh:
-        if compression_of(fh.peek(_MAGIC_BYTES)) is not None:
-            return [(0, -1, 1, 0)]  # compressed under a plain name: read whole (open_raw)
-        while chunk := fh.read(1 << 20):
-            content = content or bool(chunk.translate(None, _BLANK_LINE_BYTES))
-            # The offsets just past each line end of the chunk, found at once
-            # (a Python step per line cost 2.5 s a GB), then one step per cut.
-            ends = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10) + (pos + 1)
-            i = 0
-            while i < len(ends):
-                by_lines = i + part_lines - lines - 1  # the line end that makes part_lines
-                by_bytes = int(np.searchsorted(ends, start + part_bytes))
-                cut = min(by_lines, max(by_bytes, i))
-                if cut >= len(ends):
-                    lines += len(ends) - i
-                    break
-                end = int(ends[cut])
-                out.append((start, end, first, lines + cut - i + 1))
-                first += lines + cut - i + 1
-                start, lines, i = end, 0, cut + 1
-            tail = not chunk.endswith(b"\n")  # a line goes on past the chunk, or the file ends without a newline
-            pos += len(chunk)
-    if pos > start:
-        out.append((start, -1, first, lines + tail))
-    if not content:
-        return [(0, -1, 1, sum(part[3] for part in out))]
+    file's one ``empty`` record, where parts of it would each give none. A
+    compressed one is one part too (offsets of the file are not the text's;
+    the planner cuts its text in at most ``COMPRESSED_MAX_PARTS``)."""
+    lines = jsonl_lines(path)
+    if lines is None or lines.compressed:
+        return [(0, -1, 1, 0)]
+    if not lines.content:
+        return [(0, -1, 1, len(lines.hashes))]
+    return cut_lines(lines.ends, 0, len(lines.ends) - 1, part_bytes, part_lines)
+
+
+def cut_lines(ends: np.ndarray, first: int, last: int, part_bytes: int,
+              part_lines: int) -> list[tuple[int, int, int, int]]:
+    """Lines ``first`` to ``last`` (from 0, both included) of an export whose
+    lines end at ``ends``, as ``jsonl_ranges`` gives its parts: each of at
+    most ``part_lines`` lines, cut at the first line end ``part_bytes`` or
+    more past its start (one line at least); -1 as the end of a part that
+    runs to the export's last line."""
+    out = []
+    while first <= last:
+        start = int(ends[first - 1]) if first else 0
+        by_bytes = int(np.searchsorted(ends, start + part_bytes))
+        cut = min(last, first + part_lines - 1, max(by_bytes, first))
+        out.append((start, -1 if cut == len(ends) - 1 else int(ends[cut]), first + 1, cut - first + 1))
+        first = cut + 1
     return out
 
 
