@@ -22,7 +22,7 @@ import numpy as np
 
 from bench.linedata import load_pages
 from bench.shared import require_shared
-from bench.spam_eval import sms, youtube
+from bench.spam_eval import sms, sms_held_out, youtube
 from bench.train_spam import SEED, YOUTUBE_HELD_OUT, matrix
 from pipeline.spam import SPAM_SCORE, SpamModel, spam_score, spam_verdict
 
@@ -39,7 +39,7 @@ def main() -> None:
     from sklearn.linear_model import LogisticRegression
     comments = [(t, y, f) for t, y, f in youtube(with_file=True) if f not in YOUTUBE_HELD_OUT]
     files = sorted({f for _, _, f in comments})
-    sms_train = [(t, y) for t, y in sms() if zlib.crc32(t.encode()) % 2]
+    sms_train = [(t, y) for t, y in sms() if not sms_held_out(t)]
     pages = [p for p in load_pages() if not p.held_out]
     half = {p.site: zlib.crc32(p.site.encode()) % 2 for p in pages}
     fit_pages = [p for p in pages if half[p.site] == 0]

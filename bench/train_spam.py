@@ -26,13 +26,12 @@ from __future__ import annotations
 
 import argparse
 import time
-import zlib
 
 import numpy as np
 
 from bench.linedata import load_pages
 from bench.shared import hashed_matrix, require_shared
-from bench.spam_eval import sms, youtube
+from bench.spam_eval import sms, sms_held_out, youtube
 from pipeline.spam import SPAM_BUCKETS, SPAM_MODEL_PATH, SPAM_SCORE, SpamModel, spam_buckets, spam_score
 
 SEED = 0
@@ -61,8 +60,8 @@ def main() -> None:
     yt_train = [(t, y) for t, y, f in yt if f not in YOUTUBE_HELD_OUT]
     yt_test = [(t, y) for t, y, f in yt if f in YOUTUBE_HELD_OUT]
     sm = list(sms())
-    sms_train = [(t, y) for t, y in sm if zlib.crc32(t.encode()) % 2]
-    sms_test = [(t, y) for t, y in sm if not zlib.crc32(t.encode()) % 2]
+    sms_train = [(t, y) for t, y in sm if not sms_held_out(t)]
+    sms_test = [(t, y) for t, y in sm if sms_held_out(t)]
     pages = load_pages()
     news_train = [(l, False, 1.0 if y else args.chrome_weight) for p in pages if not p.held_out
                   for l, y in zip(p.lines, p.labels) if y or args.chrome_weight > 0]
