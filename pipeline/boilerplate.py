@@ -74,12 +74,23 @@ def _ends_sentence(text: str) -> bool:
 # cost ~25% more time a line).
 _LETTERS = rf"[^\W_]+(?:[{COMBINING_MARKS}]+[^\W_]*)*"
 _WORD = re.compile(rf"{_LETTERS}(?:['’.-]{_LETTERS})*")
-_ASCII_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+# (On ASCII text \w is [A-Za-z0-9_]: the same words, found ~30% faster
+# than with the class written as [^\W_].)
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:['.-][A-Za-z0-9]+)*")
 
 
 def words_of(text: str) -> list[str]:
     """The words of ``text`` (``_WORD``)."""
     return (_ASCII_WORD if text.isascii() else _WORD).findall(text)
+
+
+# A new line's words are asked for by its word count, its key and its line
+# features, one after the other within a batch of pages: they are found
+# once. (A small cache: a long line's words take kilobytes.)
+@functools.lru_cache(maxsize=1 << 13)
+def line_words(text: str) -> tuple[str, ...]:
+    """``words_of(text)``, as a tuple, cached."""
+    return tuple(words_of(text))
 _ALNUM = re.compile(r"[^\W_]")
 
 # "difference.Ukraine's": a sentence end glued to the next sentence.
@@ -307,6 +318,8 @@ _OPEN_QUOTE_TO_END = re.compile(r"[“\"‘][^”\"’]*$")
 
 def unquoted(text: str) -> str:
     """``text`` without what is inside quotation marks."""
+    if "\"" not in text and "“" not in text and "‘" not in text:  # (most lines: two patterns not run)
+        return text
     return _OPEN_QUOTE_TO_END.sub("", _QUOTED.sub("", text))
 
 # Sections that end the article: everything after them is furniture.
@@ -360,7 +373,7 @@ def _word_count(text: str) -> int:
     those scripts is as long as it reads, not a few "words" between commas."""
     if has_unspaced_script(text):
         return count_words(text)
-    return len(words_of(text))
+    return len(line_words(text))
 
 
 @dataclass
@@ -908,7 +921,7 @@ def line_key(text: str) -> str:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _key(text: str) -> str:
-    return " ".join(words_of(text)).lower()
+    return " ".join(line_words(text)).lower()
 
 
 # Rule decisions that stand whatever the line model says, chosen by

@@ -20,8 +20,8 @@ import numpy as np
 from . import spam
 from .prefilter import Prefiltered, fold
 from .boilerplate import (_READER_ADDRESS, _TERMINAL, CHROME_CATEGORIES, FULL_WIDTH_CLOSERS, FULL_WIDTH_STOPS,
-                          SPACED_STOPS, Line, chrome_category, is_credit, is_paragraph, line_key, parse_date, unquoted,
-                          words_of)
+                          SPACED_STOPS, Line, chrome_category, is_credit, is_paragraph, line_key, line_words,
+                          parse_date, unquoted, words_of)
 
 # A small English stop-word list: article prose is full of them, menus and
 # headlines are not.
@@ -262,13 +262,22 @@ _COMMENTS = _OWN_INDEX["cat_comments"]
 _RELATED = _OWN_INDEX["cat_related"]
 
 
+# On an ASCII line (most lines of an English page) digits, symbols and
+# separators are counted by deleting bytes, not found by ``_DIGIT``,
+# ``_SYMBOL`` and ``_SEPARATORS``: the same counts (on ASCII \w is
+# alphanumeric or "_", \s what str.isspace says), a few passes over the
+# line fewer.
+_ASCII_DIGITS = bytes(range(48, 58))
+_ASCII_NOT_SYMBOLS = bytes(c for c in range(128) if chr(c).isalnum() or chr(c).isspace())
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _intrinsic(text: str) -> np.ndarray:
     """The features of a line that depend on its wording alone (the other
     columns are left 0). Cached: a site's chrome recurs on every page, and
     the cleaner's later passes see the kept lines again."""
-    f = np.zeros(len(OWN), dtype=np.float32)
-    tokens = words_of(text)
+    f = [0.0] * len(OWN)
+    tokens = line_words(text)
     w = len(tokens)
     f[0] = math.log1p(w)
     f[1] = math.log1p(len(text))
@@ -282,14 +291,20 @@ def _intrinsic(text: str) -> np.ndarray:
         f[13] = sum(map(STOP_WORDS.__contains__, map(str.lower, tokens))) / w
         f[14] = sum(map(len, tokens)) / w
     length = max(1, len(text))
-    f[11] = len(_DIGIT.findall(text)) / length
-    f[12] = len(_SYMBOL.findall(text)) / length
+    if text.isascii():
+        raw = text.encode("ascii")
+        f[11] = (len(raw) - len(raw.translate(None, _ASCII_DIGITS))) / length
+        f[12] = len(raw.translate(None, _ASCII_NOT_SYMBOLS)) / length
+        f[19] = raw.count(b"|") + raw.count(b"/")
+    else:
+        f[11] = len(_DIGIT.findall(text)) / length
+        f[12] = len(_SYMBOL.findall(text)) / length
+        f[19] = len(_SEPARATORS.findall(text))
     sentences = max(1, len(_SENTENCE_END.findall(text)))
     f[15] = math.log1p(sentences)
     f[16] = w / sentences
     f[17] = 1.0 if _URLISH_TEST.search(text, fold(text)) else 0.0
     f[18] = 1.0 if _BULLET.match(text) else 0.0
-    f[19] = len(_SEPARATORS.findall(text))
     f[20] = 1.0 if any(q in text for q in "“”\"«»") else 0.0
     outside = unquoted(text)
     f[21] = len(_READER_ADDRESS.findall(outside))
@@ -302,8 +317,9 @@ def _intrinsic(text: str) -> np.ndarray:
     category = chrome_category(text, w)
     if category:
         f[_OWN_INDEX[f"cat_{category}"]] = 1.0
-    f.flags.writeable = False
-    return f
+    row = np.array(f, dtype=np.float32)
+    row.flags.writeable = False
+    return row
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -32,7 +32,13 @@ def lexical_buckets(line: str) -> np.ndarray:
     return np.array(sorted(_lexical_bucket_set(line)), dtype=np.int64)
 
 
+# The same tokens of an ASCII line, found in the line lower-cased at once.
+_ASCII_LEX_TOKEN = re.compile(r"[a-z]+|[0-9]+")
+
+
 def _lexical_tokens(line: str) -> list[str]:
+    if line.isascii():
+        return ["0" if t[0] <= "9" else t for t in _ASCII_LEX_TOKEN.findall(line.lower())]
     return ["0" if t.isdigit() else t for t in (w.lower() for w in _LEX_TOKEN.findall(line))]
 
 

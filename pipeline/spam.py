@@ -138,6 +138,10 @@ def is_spam(line: str, model: "SpamModel | None" = None) -> bool:
 SPAM_MODEL_PATH = Path(__file__).resolve().parent / "models" / "spam.npz"
 SPAM_BUCKETS = 1 << 16
 _SPAM_TOKEN = re.compile(r"https?://\S+|www\.\S+|[^\W\d_]+|\d+|[$£€¥₹]|!{2,}|\?{2,}|[=\-.]{3,}>*", re.IGNORECASE)
+# The same tokens of an ASCII line, without case folding (which makes the
+# whole pattern ~40% slower where two words of it need it).
+_ASCII_SPAM_TOKEN = re.compile(r"[hH][tT][tT][pP][sS]?://\S+|[wW][wW][wW]\.\S+|[A-Za-z]+|[0-9]+|\$|!{2,}|\?{2,}|"
+                               r"[=\-.]{3,}>*")
 # A web address written without its scheme, often with spaces to get past
 # link filters: "oldchat.tk", "pimpmyviews. com", "adf.ly /1HmVtX".
 _TLDS = r"(?:com|net|org|info|biz|tk|ly|me|nl|co|us|ru|de|uk|io|tv|in|gl|blogspot|blogfa)\b"
@@ -151,13 +155,17 @@ _CHAR_GRAM = 4
 def spam_tokens(line: str) -> list[str]:
     """Words (lower-cased) and shape tokens: ``<url>``, ``<domain>``,
     ``<dN>`` for an N-digit number, ``<money>``, ``<marks>``, ``<caps>``."""
-    line = unicodedata.normalize("NFKC", line)  # full-width letters and digits
+    if line.isascii():  # (NFKC leaves ASCII as it is)
+        pattern = _ASCII_SPAM_TOKEN
+    else:
+        line = unicodedata.normalize("NFKC", line)  # full-width letters and digits
+        pattern = _SPAM_TOKEN
     out: list[str] = []
     for piece, domain in _split_domains(line):
         if domain:
             out.append("<domain>")
             continue
-        for tok in _SPAM_TOKEN.findall(piece):
+        for tok in pattern.findall(piece):
             out.extend(_token_forms(tok))
     return out
 

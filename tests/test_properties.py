@@ -208,3 +208,38 @@ def test_the_quick_test_for_unspaced_scripts_is_the_pattern(text):
     assert has_unspaced_script(text) == (_UNSPACED.search(text) is not None)
     if not has_unspaced_script(text):
         assert count_words(text) == len(text.split())
+
+
+# Characters the ASCII fast paths must treat as the general patterns do:
+# word connectors, the URL and money shapes of the spam tokens, quotes,
+# separators, whitespace of every kind, digits and capitals.
+_ASCII_PARTS = st.sampled_from(["http://a.co/x", "HTTPS://B", "www.c.org", "WWW.D", "don't", "U.S.", "x-ray", "a_b",
+                                "$5", "!!", "???", "==>", "...", "--->", "NASA", "Ok", "2026", "|", "/", '"', "'",
+                                "\t", "\x1c", "\x0b", " "])
+_ASCII_TEXT = st.lists(_ASCII_PARTS | st.text(alphabet=st.characters(max_codepoint=127), max_size=12),
+                       max_size=12).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_ASCII_TEXT)
+def test_the_ascii_fast_paths_give_what_the_general_patterns_give(text):
+    """An ASCII line's words, spam tokens, lexical tokens, digit, symbol and
+    separator counts are found by quicker means than a line in any script;
+    they must be the same."""
+    import unicodedata
+
+    from pipeline import boilerplate, linefeatures, linemodel, spam
+    from pipeline.linefeatures import OWN, _intrinsic
+    assert boilerplate.words_of(text) == boilerplate._WORD.findall(text)
+    general_spam = []
+    for piece, domain in spam._split_domains(unicodedata.normalize("NFKC", text)):
+        general_spam += ["<domain>"] if domain else [f for tok in spam._SPAM_TOKEN.findall(piece)
+                                                     for f in spam._token_forms(tok)]
+    assert spam.spam_tokens(text) == general_spam
+    assert linemodel._lexical_tokens(text) == ["0" if t.isdigit() else t.lower()
+                                               for t in linemodel._LEX_TOKEN.findall(text)]
+    row, length = _intrinsic(text), max(1, len(text))
+    assert row[OWN.index("digit_share")] == np.float32(len(linefeatures._DIGIT.findall(text)) / length)
+    assert row[OWN.index("punct_share")] == np.float32(len(linefeatures._SYMBOL.findall(text)) / length)
+    assert row[OWN.index("separators")] == len(linefeatures._SEPARATORS.findall(text))
+    assert boilerplate.unquoted(text) == boilerplate._OPEN_QUOTE_TO_END.sub("", boilerplate._QUOTED.sub("", text))
