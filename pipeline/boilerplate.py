@@ -355,7 +355,7 @@ REPEAT_JOINED_WORDS = 25
 # ---------------------------------------------------------------- records
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     text: str
     reason: str | None = None  # why it was removed; None while kept
