@@ -91,6 +91,8 @@ def words_of(text: str) -> list[str]:
 def line_words(text: str) -> tuple[str, ...]:
     """``words_of(text)``, as a tuple, cached."""
     return tuple(words_of(text))
+
+
 _ALNUM = re.compile(r"[^\W_]")
 
 # "difference.Ukraine's": a sentence end glued to the next sentence.
