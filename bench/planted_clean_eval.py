@@ -34,14 +34,10 @@ from pathlib import Path
 from bench.shared import require_shared
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--originals", type=int, default=600)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--training-chrome", action="store_true",
-                    help="chrome of the training sites' pages instead of the held-out sites'")
-    ap.add_argument("--worst", type=int, default=10, help="worst documents to list")
-    args = ap.parse_args()
+def cleaned_stories(originals: int = 600, seed: int = 0, held_out_chrome: bool = True) -> dict:
+    """The planted stories cleaned both ways: ``{"truth", "texts", "alone",
+    "as_run"}``, the last two mapping each document to (precision, recall,
+    F1) against its story."""
     require_shared()
     from prf import prf  # ../shared/eval
 
@@ -52,8 +48,8 @@ def main() -> None:
 
     config = CleanConfig()
     with tempfile.TemporaryDirectory(prefix="planted-clean-") as work:
-        truth = generate(Path(work) / "corpus", seed=args.seed, originals=args.originals, copy_share=0.0,
-                         held_out_chrome=not args.training_chrome)
+        truth = generate(Path(work) / "corpus", seed=seed, originals=originals, copy_share=0.0,
+                         held_out_chrome=held_out_chrome)
         raw = Path(work) / "corpus" / "raw"
         names = sorted(truth["bodies"])
         texts = {name: (raw / f"{name}.txt").read_text(encoding="utf-8") for name in names}
@@ -66,17 +62,35 @@ def main() -> None:
     recurring = recurring_lines([d.text for d in batch if not d.rejected], config.recurring_min_docs)
     for start in range(0, len(batch), FINISH_BATCH):
         finish_many(batch[start:start + FINISH_BATCH], config, recurring)
-    as_run = scored(batch)
+    return {"truth": truth, "texts": texts, "alone": alone, "as_run": scored(batch)}
+
+
+def mean_figures(figures: dict[str, tuple[float, float, float]], names: list[str]) -> tuple[float, float, float]:
+    """Mean precision, recall and F1 of ``names``."""
+    return tuple(statistics.mean(figures[n][i] for n in names) for i in range(3))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--originals", type=int, default=600)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--training-chrome", action="store_true",
+                    help="chrome of the training sites' pages instead of the held-out sites'")
+    ap.add_argument("--worst", type=int, default=10, help="worst documents to list")
+    args = ap.parse_args()
+    found = cleaned_stories(args.originals, args.seed, not args.training_chrome)
+    truth, texts, alone = found["truth"], found["texts"], found["alone"]
+    names = sorted(texts)
 
     chrome = "training" if args.training_chrome else "held-out"
     print(f"{len(names)} stories in the chrome of {truth['templates']} {chrome} pages (seed {args.seed})")
     print("| cleaned | stories | precision | recall | F1 |")
     print("|---|---|---|---|---|")
-    for mode, figures in (("alone", alone), ("as a run", as_run)):
+    for mode, figures in (("alone", alone), ("as a run", found["as_run"])):
         for source in ("bbc", "reuters", None):
-            rows = [figures[n] for n in names if source is None or truth["clusters"][n].startswith(source)]
-            p, r, f = (statistics.mean(row[i] for row in rows) for i in range(3))
-            print(f"| {mode}, {source or 'all'} | {len(rows)} | {p:.4f} | {r:.4f} | {f:.4f} |")
+            chosen = [n for n in names if source is None or truth["clusters"][n].startswith(source)]
+            p, r, f = mean_figures(figures, chosen)
+            print(f"| {mode}, {source or 'all'} | {len(chosen)} | {p:.4f} | {r:.4f} | {f:.4f} |")
 
     # A template is known by its page's last line.
     by_template: dict[str, list[str]] = defaultdict(list)
