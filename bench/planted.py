@@ -304,14 +304,17 @@ def generate(out_dir: str | Path, seed: int = 0, originals: int = 1500, copy_sha
                 docs.append((article.key, title, "\n\n".join(paragraphs), kinds))
     rng.shuffle(docs)
     clusters, bodies, kinds_of, groups = {}, {}, {}, {a.key: a.group for a in pool}
+    template_of = {}
     width = len(str(len(docs)))
     for i, (cluster, title, body, kinds) in enumerate(docs):
         name = f"doc{i:0{width}d}"
-        text = scraped(title, body.split("\n\n"), rng.choice(chrome))
+        template = rng.choice(range(len(chrome)))  # (draws as rng.choice(chrome) did)
+        text = scraped(title, body.split("\n\n"), chrome[template])
         (raw / f"{name}.txt").write_text(text, encoding="utf-8")
-        clusters[name], bodies[name], kinds_of[name] = cluster, body, kinds
+        clusters[name], bodies[name], kinds_of[name], template_of[name] = cluster, body, kinds, template
     truth = {"seed": seed, "originals": len(pool), "documents": len(docs), "templates": len(chrome),
-             "clusters": clusters, "kinds": kinds_of, "groups": groups, "bodies": bodies}
+             "clusters": clusters, "kinds": kinds_of, "groups": groups, "bodies": bodies,
+             "template": template_of}
     (out / "truth.json").write_text(json.dumps(truth), encoding="utf-8")
     return truth
 

@@ -92,16 +92,17 @@ def main() -> None:
             p, r, f = mean_figures(figures, chosen)
             print(f"| {mode}, {source or 'all'} | {len(chosen)} | {p:.4f} | {r:.4f} | {f:.4f} |")
 
-    # A template is known by its page's last line.
-    by_template: dict[str, list[str]] = defaultdict(list)
+    by_template: dict[int, list[str]] = defaultdict(list)
     for name in names:
-        by_template[texts[name].rstrip().rsplit("\n", 1)[-1][:60]].append(name)
+        by_template[truth["template"][name]].append(name)
     lost = sum(1 - alone[n][2] for n in names) or 1.0
     print("\nchrome templates losing the most F1 (alone):")
     for template, members in sorted(by_template.items(), key=lambda kv: -sum(1 - alone[n][2] for n in kv[1]))[:5]:
         share = sum(1 - alone[n][2] for n in members) / lost
         f1 = statistics.mean(alone[n][2] for n in members)
-        print(f"  {share:5.1%} of the loss, {len(members)} stories, F1 {f1:.3f}: page ending {template!r}")
+        lines = texts[members[0]].rstrip().split("\n")
+        print(f"  {share:5.1%} of the loss, {len(members)} stories, F1 {f1:.3f}: template {template}, "
+              f"its page from {lines[0][:40]!r} to {lines[-1][:40]!r}")
     print(f"\nworst {args.worst} (alone):")
     for name in sorted(names, key=lambda n: alone[n][2])[:args.worst]:
         p, r, f = alone[name]
