@@ -15,9 +15,9 @@ F1 against the planted story (the headline above it is metadata, not body),
 cleaned two ways:
 
 - alone: one page of a site, the way the extraction benchmark cleans;
-- as a run: all documents together through a run's stages (prepare, the
-  batch's recurring lines, the cleaner), as ``CleanCorpus`` cleans a batch
-  in which many pages share a site's chrome.
+- as a run: all documents together (``clean_documents``, what a shard
+  runs: the batch's recurring lines found first), as ``CleanCorpus``
+  cleans a batch in which many pages share a site's chrome.
 
 Prints the figures by collection (Reuters stories are short, so chrome
 left beside them weighs more), the chrome templates that lose the most F1
@@ -42,7 +42,7 @@ def cleaned_stories(originals: int = 600, seed: int = 0, held_out_chrome: bool =
     from prf import prf  # ../shared/eval
 
     from bench.planted import generate
-    from pipeline.clean import FINISH_BATCH, clean_document, finish_many, prepare, recurring_lines
+    from pipeline.clean import clean_document, clean_documents
     from pipeline.config import CleanConfig
     from pipeline.document import Document
 
@@ -57,12 +57,11 @@ def cleaned_stories(originals: int = 600, seed: int = 0, held_out_chrome: bool =
     def scored(docs: list[Document]) -> dict[str, tuple[float, float, float]]:
         return {doc.id: prf(doc.text if doc.status == "kept" else "", truth["bodies"][doc.id]) for doc in docs}
 
-    alone = scored([clean_document(Document(id=n, source=n, text=texts[n], kind="text"), config) for n in names])
-    batch = [prepare(Document(id=n, source=n, text=texts[n], kind="text"), config) for n in names]
-    recurring = recurring_lines([d.text for d in batch if not d.rejected], config.recurring_min_docs)
-    for start in range(0, len(batch), FINISH_BATCH):
-        finish_many(batch[start:start + FINISH_BATCH], config, recurring)
-    return {"truth": truth, "texts": texts, "alone": alone, "as_run": scored(batch)}
+    def documents() -> list[Document]:
+        return [Document(id=n, source=n, text=texts[n], kind="text") for n in names]
+
+    alone = scored([clean_document(doc, config) for doc in documents()])
+    return {"truth": truth, "texts": texts, "alone": alone, "as_run": scored(clean_documents(documents(), config))}
 
 
 def mean_figures(figures: dict[str, tuple[float, float, float]], names: list[str]) -> tuple[float, float, float]:
