@@ -1031,7 +1031,12 @@ def clean_texts(texts: list[str], config: CleanConfig = CleanConfig(), *, titles
         # load the models' compiled code, ~0.3 s of import each)
         return []
     titles = titles or [None] * len(texts)
+    stripped: list[list] = [[] for _ in texts]
+    if recurring:
+        texts, stripped = map(list, zip(*(strip_recurring(text, recurring) for text in texts)))
     results = _clean_passes(texts, config, titles, recurring, model, first_pass=True)
+    for result, removed in zip(results, stripped):
+        result.removed[:0] = removed
     changing = list(range(len(texts)))
     if wanted is not None:
         changing = [i for i in changing if count_words(results[i].text) > wanted[i]]
@@ -1187,6 +1192,60 @@ HEADER_TITLE_LINES = 12
 # Lines removed for where they stood (or by the model) can be the header;
 # lines removed for their wording (captions, menus, promotions) cannot.
 _REMOVED_BY_PLACE = frozenset({"header", "model", "title", "recurring"})
+
+
+# A batch's recurring lines (``recurring_lines``: its sites' chrome) are
+# removed whatever the model says, but each costs the passes as much as an
+# article line: rules, features, a row of the trees, the smoothing. In the
+# throughput corpus four lines in five are recurring. They are taken out
+# before the first pass where they are only chrome's context for other
+# chrome: those further than RECURRING_CONTEXT_BELOW lines below or
+# RECURRING_CONTEXT_ABOVE above every other line. What stays is what the
+# other lines' features read (the line model looks two lines either way)
+# and what the header reading looks at above a page's first paragraph
+# (HEADER_ABOVE_LINES); bylines and date lines stay wherever they are.
+# Measured on the 890 benchmark pages cleaned as one run: F1 0.957 either
+# way, titles right 312 -> 311, authors and dates unchanged; one shard of
+# the 10k throughput corpus (934 documents) cleaned in one process,
+# 4.0-4.1 -> 3.3-3.4 s of CPU.
+RECURRING_CONTEXT_ABOVE = HEADER_ABOVE_LINES
+RECURRING_CONTEXT_BELOW = 2
+
+
+def strip_recurring(text: str, recurring: frozenset[str]) -> tuple[str, list[tuple[str, str, float | None]]]:
+    """``text`` without the recurring lines far from its other lines, and
+    those lines as removed (reason ``recurring``, no model score)."""
+    raws = text.split("\n")
+    at = [i for i, raw in enumerate(raws) if raw.strip()]
+    chrome = [_key(raws[i]) in recurring for i in at]
+    if not any(chrome):
+        return text, []
+    far = [True] * len(at)
+    other = -len(at) - RECURRING_CONTEXT_BELOW - 1  # the last line above that is not recurring
+    for j, is_chrome in enumerate(chrome):
+        if not is_chrome:
+            other = j
+        far[j] = j - other > RECURRING_CONTEXT_BELOW
+    other = 2 * len(at) + RECURRING_CONTEXT_ABOVE + 1  # the first line below that is not recurring
+    for j in range(len(at) - 1, -1, -1):
+        if not chrome[j]:
+            other = j
+        far[j] = far[j] and other - j > RECURRING_CONTEXT_ABOVE
+    drop = {at[j] for j in range(len(at)) if chrome[j] and far[j] and not _header_like(raws[at[j]].strip())}
+    if not drop:
+        return text, []
+    removed = [("recurring", raws[i].strip(), None) for i in sorted(drop)]
+    kept = "\n".join(raw for i, raw in enumerate(raws) if i not in drop)
+    return _BLANK_RUN.sub("\n\n", kept).strip("\n"), removed
+
+
+_BLANK_RUN = re.compile(r"\n{3,}")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _header_like(text: str) -> bool:
+    """A byline or a date line, which the header reading may want."""
+    return bool(_BYLINE.match(text) or _header_date(text, len(text.split())))
 
 
 def _header_above_article(lines: list[Line], title: str | None) -> dict[str, str]:

@@ -178,6 +178,41 @@ def test_long_lines_recurring_across_different_articles_are_chrome_but_shared_pa
         assert all(paragraph in cleaned[f"c{i}"].text for paragraph in ARTICLE[:3])
 
 
+def test_recurring_chrome_far_from_other_lines_skips_the_passes_and_is_still_accounted_for():
+    """Recurring lines far from every other line are taken out before the
+    passes (they cost as much as article lines and only neighbour other
+    chrome); those near the article stay as its context, bylines and dates
+    stay wherever they are, and every line of the text is either published
+    or reported as removed."""
+    from pipeline.boilerplate import RECURRING_CONTEXT_ABOVE, RECURRING_CONTEXT_BELOW, clean_texts, line_key, \
+        strip_recurring
+    menu = [f"Section {name}" for name in ("World", "Business", "Sport", "Culture", "Travel", "Food", "Science",
+                                           "Health", "Opinion", "Weather")]
+    footer = [f"Footer link {name}" for name in ("About", "Careers", "Contact", "Terms", "Privacy", "Cookies",
+                                                 "Accessibility", "Advertise")]
+    date = "Published 3 March 2026"
+    text = "\n".join(menu + [date, "Libraries saved from closure in budget vote", ""] + ARTICLE + [""] + footer)
+    recurring = frozenset(line_key(line) for line in menu + footer + [date])
+    stripped, removed = strip_recurring(text, recurring)
+    left = stripped.split("\n")
+    assert [line for _, line, _ in removed] == [line for line in menu + footer if line not in left]
+    assert all(reason == "recurring" and score is None for reason, _, score in removed)
+    # the chrome right above the title and right below the article stays as their context
+    assert menu[-(RECURRING_CONTEXT_ABOVE - 1):] == left[:RECURRING_CONTEXT_ABOVE - 1]
+    assert footer[:RECURRING_CONTEXT_BELOW] == [line for line in left if line in footer]
+    assert menu[0] not in left and footer[-1] not in left
+    assert date in left and all(paragraph in left for paragraph in ARTICLE)
+    assert strip_recurring(text, frozenset()) == (text, [])
+
+    result = clean_texts([text], recurring=recurring)[0]
+    assert all(paragraph in result.text for paragraph in ARTICLE)
+    published = [line for line in result.text.split("\n") if line]
+    reported = [line for _, line, _ in result.removed]
+    assert sorted(published + reported) == sorted(line for line in text.split("\n") if line)
+    for line in menu + footer:
+        assert ("recurring", line) in [(reason, removed) for reason, removed, _ in result.removed]
+
+
 def test_evenly_filled_lines_that_end_sentences_are_left_as_they_are():
     # One sentence per line, all of a length: not a wrapped paragraph. (The
     # first version rescanned such a run from every line: cubic in its length.)
