@@ -25,6 +25,7 @@ site's exact strings, so it works on sites it has never seen.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -1221,15 +1222,13 @@ def strip_recurring(text: str, recurring: frozenset[str]) -> tuple[str, list[tup
     if not any(chrome):
         return text, []
     far = [True] * len(at)
-    other = -len(at) - RECURRING_CONTEXT_BELOW - 1  # the last line above that is not recurring
+    other = -math.inf  # the nearest line above that is not recurring
     for j, is_chrome in enumerate(chrome):
-        if not is_chrome:
-            other = j
+        other = other if is_chrome else j
         far[j] = j - other > RECURRING_CONTEXT_BELOW
-    other = 2 * len(at) + RECURRING_CONTEXT_ABOVE + 1  # the first line below that is not recurring
+    other = math.inf  # the nearest line below that is not recurring
     for j in range(len(at) - 1, -1, -1):
-        if not chrome[j]:
-            other = j
+        other = other if chrome[j] else j
         far[j] = far[j] and other - j > RECURRING_CONTEXT_ABOVE
     drop = {at[j] for j in range(len(at)) if chrome[j] and far[j] and not _header_like(raws[at[j]].strip())}
     if not drop:

@@ -197,7 +197,8 @@ def test_recurring_chrome_far_from_other_lines_skips_the_passes_and_is_still_acc
     left = stripped.split("\n")
     assert [line for _, line, _ in removed] == [line for line in menu + footer if line not in left]
     assert all(reason == "recurring" and score is None for reason, _, score in removed)
-    # the chrome right above the title and right below the article stays as their context
+    # the chrome right above the title and right below the article stays as their context (above the
+    # title, the date line is one of the RECURRING_CONTEXT_ABOVE lines kept)
     assert menu[-(RECURRING_CONTEXT_ABOVE - 1):] == left[:RECURRING_CONTEXT_ABOVE - 1]
     assert footer[:RECURRING_CONTEXT_BELOW] == [line for line in left if line in footer]
     assert menu[0] not in left and footer[-1] not in left
