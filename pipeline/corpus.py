@@ -453,7 +453,7 @@ def record_raw_folder(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike) 
 
 
 def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_fingerprint: str,
-               shard_size: int, state: State | None = None) -> Plan | None:
+               shard_size: int, state: State | None = None, workers: int = 1) -> Plan | None:
     """The raw files that are new or changed since the last published run,
     grouped into shards; None when there is nothing to do. Of a changed
     JSONL export whose published version's line hashes are kept, only the
@@ -543,21 +543,24 @@ def plan_batch(raw_dir: str | os.PathLike, clean_dir: str | os.PathLike, config_
     key = json.dumps([BATCH_FORMAT, config_fingerprint,
                       [(f.path, f.hash) if f.lines is None else (f.path, f.hash, f.part) for f in todo]])
     run = hashlib.sha256(key.encode()).hexdigest()[:16]
-    return Plan(run, todo, _shards(todo, shard_size), line_hashes)
+    return Plan(run, todo, _shards(todo, shard_size, workers=workers), line_hashes)
 
 
-def write_plan(clean_dir: str | os.PathLike, plan: Plan) -> None:
+def write_plan(clean_dir: str | os.PathLike, plan: Plan) -> Plan:
     """Keep ``plan`` in its run's folder (``plan.json``, and the line
     hashes of its JSONL exports beside it, written first), unless it is
-    there already (a run planned again after a crash)."""
+    there already (a run planned again after a crash, or by a worker of
+    another host). Returns the plan the run's tasks follow: the one kept
+    first (its shards may have been cut for another number of workers)."""
     folder = batch_dir(clean_dir, plan.run)
     if (folder / "plan.json").exists():
-        return
+        return Plan.from_json((folder / "plan.json").read_text(encoding="utf-8"))
     for digest, hashes in plan.line_hashes.items():
         buf = io.BytesIO()
         np.save(buf, hashes)
         atomic_write(folder / LINES / f"{digest}.npy", buf.getvalue(), durable=False)
     atomic_write(folder / "plan.json", plan.to_json())
+    return plan
 
 
 def keep_line_hashes(clean_dir: str | os.PathLike, plan: Plan, done: Collection[str]) -> None:
@@ -821,33 +824,54 @@ def _documents(f: PlannedFile) -> int:
     return f.part[3] if f.part is not None else 1
 
 
-def _shards(files: list[PlannedFile], shard_size: int, shard_bytes: int = 256 * 1024 * 1024) -> list[list[int]]:
-    """Consecutive files in shards of at most ``shard_size`` files (a part
-    of a JSONL export counts as its lines, ``_documents``) and about
-    ``shard_bytes`` of raw data, about even in estimated cost (``file_cost``:
-    size, plus a fixed cost per file that for HTML outweighs the size),
-    at least ``MIN_SHARDS`` of them for runs of ``MIN_SHARDS *
-    MIN_SHARD_FILES`` files or more, and none much above
-    ``SHARD_COST_BYTES`` of estimated cost."""
+def _shards(files: list[PlannedFile], shard_size: int, shard_bytes: int = 256 * 1024 * 1024,
+            workers: int = 1) -> list[list[int]]:
+    """Consecutive files in shards of even estimated cost (``file_cost``:
+    size, plus a fixed cost per file that for HTML outweighs the size), of
+    at most ``shard_size`` files (a part of a JSONL export counts as its
+    lines, ``_documents``) and about ``shard_bytes`` of raw data; at least
+    ``MIN_SHARDS`` of them for runs of ``MIN_SHARDS * MIN_SHARD_FILES``
+    files or more, and none much above ``SHARD_COST_BYTES`` of estimated
+    cost. A run of at least ``workers`` shards gets a multiple of
+    ``workers``, so that the last round of shards keeps every worker busy.
+
+    Cut at even shares of the total cost rather than filled one by one up
+    to the caps: filling left a remainder shard (9,815 text files at 1,000
+    a shard: ten of 934-1,000 files and one of 38, run alone by one worker
+    while the other waited at the end of the run)."""
     if not files:
         return [[]]
-    total = sum(map(_bytes, files))
-    costs = [file_cost(f) for f in files]
+    costs = [max(1, file_cost(f)) for f in files]
     docs = [_documents(f) for f in files]
-    count = max(-(-sum(docs) // max(1, shard_size)), -(-total // shard_bytes),
+    sizes = [_bytes(f) for f in files]
+    count = max(-(-sum(docs) // max(1, shard_size)), -(-sum(sizes) // shard_bytes),
                 min(MIN_SHARDS, sum(docs) // MIN_SHARD_FILES), -(-sum(costs) // SHARD_COST_BYTES), 1)
-    target = sum(costs) / count
-    shards: list[list[int]] = [[]]
-    size = cost = held = 0
-    for i, f in enumerate(files):
-        if shards[-1] and (held + docs[i] > shard_size or cost >= target or size + _bytes(f) > shard_bytes):
-            shards.append([])
-            size = cost = held = 0
-        shards[-1].append(i)
-        size += _bytes(f)
-        cost += costs[i]
-        held += docs[i]
-    return shards
+
+    def within_caps(shard: list[int]) -> bool:
+        return len(shard) == 1 or (sum(docs[i] for i in shard) <= shard_size
+                                   and sum(sizes[i] for i in shard) <= shard_bytes)
+
+    while count <= len(files):
+        if workers > 1 and count >= workers:
+            count = min(len(files), -(-count // workers) * workers)
+        shards = _even_cut(costs, count)
+        if all(map(within_caps, shards)):
+            return shards
+        count = max(count + 1, count * 9 // 8)
+    return [[i] for i in range(len(files))]
+
+
+def _even_cut(costs: list[int], count: int) -> list[list[int]]:
+    """Consecutive indexes into ``count`` parts of about even total cost: each
+    goes to the part its cost's midpoint falls in (a part may stay empty
+    where one item costs more than a part's share; it is left out)."""
+    total = sum(costs)
+    parts: list[list[int]] = [[] for _ in range(count)]
+    before = 0
+    for i, cost in enumerate(costs):
+        parts[min(count - 1, int((before + cost / 2) * count / total))].append(i)
+        before += cost
+    return [part for part in parts if part]
 
 
 @contextlib.contextmanager

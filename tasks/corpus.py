@@ -255,14 +255,14 @@ class CleanCorpus(CorpusParams, luigi.WrapperTask):
                 raise ConfigError(f"--workers {luigi.interface.core().workers} runs nothing: give 1 or more")
             read_config, clean_config, dedup_config = self.configs()
             plan = plan_batch(self.raw_dir, self.clean_dir, fingerprint(read_config, clean_config, dedup_config),
-                              self.shard_size)
+                              self.shard_size, workers=luigi.interface.core().workers)
             if plan is not None or os.path.isdir(os.path.join(self.clean_dir, STATE)):
                 record_raw_folder(self.raw_dir, self.clean_dir)  # (again where the raw folder moved)
             if plan is None:
                 log.info("CleanCorpus: nothing new in %s", self.raw_dir)
                 self._planned_tasks = []
             else:
-                write_plan(self.clean_dir, plan)
+                plan = write_plan(self.clean_dir, plan)
                 log.info("CleanCorpus: run %s, %d new or changed files in %d shards",
                          plan.run, plan.file_count, len(plan.shards))
                 if self.dedup_redis:

@@ -187,13 +187,42 @@ def test_shards_are_even_in_bytes_and_capped_in_files(tmp_path):
     # An HTML page costs about 512 KB more than its size, small or not.
     pages = [PlannedFile(path=f"p{i}.html", id=f"p{i}", hash="h", size=n, mtime_ns=0)
              for i, n in enumerate([10_000] * 10 + [200_000] * 10)]
-    assert [len(s) for s in _shards(pages, 12)] == [12, 8]
+    assert [len(s) for s in _shards(pages, 12)] == [11, 9]  # 5.93 and 6.41 MB of cost
     # A large run gets enough shards for the workers to balance.
     assert len(_shards(planned([10] * 900), 500)) >= 8
     # HTML pages (~0.5 MB of cost each) go about 48 to a shard, well under
     # the file cap, so that the workers finish close together.
     many = [PlannedFile(path=f"p{i}.html", id=f"p{i}", hash="h", size=0, mtime_ns=0) for i in range(300)]
-    assert [len(s) for s in _shards(many, 500)] == [43] * 6 + [42]
+    assert sorted(len(s) for s in _shards(many, 500)) == [42] + [43] * 6
+
+
+def test_shards_leave_no_remainder_and_fill_the_last_round_of_workers():
+    """Files of uneven size under a file cap: the shards are even, with no
+    small remainder shard that one worker runs alone at the end, and a run
+    of at least as many shards as workers gets a multiple of them."""
+    import random
+
+    from pipeline.corpus import PlannedFile, _shards
+
+    rng = random.Random(1)
+    files = [PlannedFile(path=f"f{i}.txt", id=f"f{i}", hash="h", size=rng.randint(500, 6000), mtime_ns=0)
+             for i in range(9815)]
+    for workers in (1, 2, 3, 4):
+        shards = _shards(files, 1000, workers=workers)
+        sizes = [len(s) for s in shards]
+        assert sum(shards, []) == list(range(len(files)))  # every file once, in order
+        assert max(sizes) <= 1000
+        assert min(sizes) >= 0.7 * max(sizes), sizes
+        if workers > 1:
+            assert len(shards) % workers == 0, (workers, sizes)
+    # Fewer shards than workers: not split further (a shard finds a site's
+    # chrome by lines recurring across its documents).
+    small = [PlannedFile(path=f"s{i}.txt", id=f"s{i}", hash="h", size=100, mtime_ns=0) for i in range(30)]
+    assert len(_shards(small, 1000, workers=4)) == 1
+    # A file too big for its share still leaves every shard within the file cap.
+    lopsided = [PlannedFile(path=f"l{i}.txt", id=f"l{i}", hash="h", size=n, mtime_ns=0)
+                for i, n in enumerate([10**6, 1, 1, 1, 1])]
+    assert max(len(s) for s in _shards(lopsided, 2)) <= 2
 
 
 def test_an_exports_lines_are_hashed_as_the_reader_numbers_them(tmp_path):
