@@ -113,9 +113,13 @@ _READ_ALSO_ELSEWHERE = (r"leia (?:tamb[eé]m|mais)|veja tamb[eé]m|lee tambi[eé
 _SHARE_BUTTON = (r"(?:share|tweet|email|print|copy link|facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|"
                  r"telegram|messenger|flipboard|threads|bluesky|"
                  r"compartilh(?:e|ar)|compartir|partager|teilen|condividi|delen|bagikan|शेयर करें|แชร์)")
+_SITE_LINK = (r"(?:terms(?: of (?:use|service))?|terms (?:and|&) conditions|privacy(?: policy| notice| settings)?|"
+              r"cookies?(?: policy| settings)?|contact(?: us)?|about(?: us)?|accessibility|site ?map|careers|"
+              r"advertise(?: with us)?|help|faq|corrections)")
 _WHOLE_LINE_CHROME: tuple[tuple[str, str], ...] = (
     ("advertisement", r"(?:advertisement|advertising|sponsored(?: content)?|ad|ads|promoted|paid (?:post|content)|"
-                      r"story continues below(?: advertisement)?|continue reading below|scroll to continue|"
+                      r"story continues below(?: advertisement)?|continue reading below|"
+                      r"(?:(?:advertisement|ad)\W+)?(?:scroll|swipe)(?: down)? to continue(?: reading)?|"
                       # shopping buttons of affiliate reviews
                       r"check (?:the )?(?:latest |current |today'?s )?price(?: (?:on|at) [\w.]+)?|"
                       r"buy (?:it )?(?:now|(?:on|at|from) [\w.]+)|shop now|view (?:the )?deal|"
@@ -127,6 +131,9 @@ _WHOLE_LINE_CHROME: tuple[tuple[str, str], ...] = (
                  r"show comments|view comments|load comments|comments? \(\d+\)|join the (?:conversation|discussion)|"
                  r"join our commenting forum|please enter your (?:comment|name|email)(?: here)?!?|"
                  r"(?:cancel )?reply|log ?in to (?:comment|reply)|be the first to comment|"
+                 r"leave a (?:comment|reply) cancel reply|view (?:all )?\d+ comments|"
+                 r"your email address will not be published\.?(?: required fields are marked \*?)?|"
+                 r"required fields are marked \*?|(?:read|see) our (?:comment(?:ing)?|community) (?:policy|guidelines)|"
                  r"save my name, email,? and website in this browser for the next time i comment\.?|"
                  r"coment[aá]rios?|commentaires?|kommentare?|commenti|reacties|komentar|"
                  r"deix(?:e|ar) (?:um|seu|o seu) coment[aá]rio|deja (?:un|tu) comentario|laisser un commentaire|"
@@ -149,14 +156,17 @@ _WHOLE_LINE_CHROME: tuple[tuple[str, str], ...] = (
                 r"संबंधित (?:खबरें|ख़बरें|समाचार|लेख)|ข่าวที่เกี่ยวข้อง|บทความที่เกี่ยวข้อง|ข่าวแนะนำ|อ่านเพิ่มเติม)"),
     # one share button or a row of them ("Facebook Twitter LinkedIn Email")
     ("social", rf"(?:{_SHARE_BUTTON}(?:\s*[|/·•,]?\s*{_SHARE_BUTTON})*|"
-               r"share this(?: article| story| post| page)?(?: (?:on|via|with) \w+)?|share on \w+|follow us(?: on \w+)?|"
+               r"share this(?: article| story| post| page)?(?: (?:on|via|with) (?:a |your )?\w+)?|share on \w+|follow us(?: on \w+)?|"
+               r"(?:email this|gift this|send this) (?:article|story|post)(?: to a friend)?|"
                # an embedded post's placeholder
                r"view (?:this |the )?(?:post|photo|video|tweet) on [\w.]+|"
                r"(?:share|follow)(?:\s*[|/·]\s*\w+)+)"),
     ("navigation", r"(?:home|menu|search|skip to (?:main )?content|back to top|next|previous|close|"
                    r"sections|navigation|main menu|open menu|toggle navigation|log ?in|sign ?in|sign ?up|"
                    r"register|my account|subscribe|subscribe now|start reading|download the app|"
-                   r"get the app|open in app|listen(?: to (?:this )?article)?|\d+ min(?:ute)? read|"
+                   r"get the app|open in app|listen(?: to (?:this )?(?:article|story))?(?:\W+\d+ min(?:utes?|s)?)?|\d+ min(?:ute)? read|"
+                   r"report (?:a correction|an error|a typo)(?: or (?:typo|error))?|"
+                   r"(?:have|got) a (?:news )?tip\?.*|"
                    r"tags?:.*|topics?:.*|filed under:?.*|categories:.*|"
                    # call-to-action buttons
                    r"learn more|find out more|discover more|see more(?: \w+)?|view more|watch now|"
@@ -166,6 +176,9 @@ _WHOLE_LINE_CHROME: tuple[tuple[str, str], ...] = (
                    r"(?:play|watch) (?:the )?video|(?:video|submit|website)(?!\s*:)|"
                    # log in, sign up (Thai)
                    r"เข้าสู่ระบบ|สมัครสมาชิก)"),
+    # a row of a site's footer links (a pattern of its own: its words, "about"
+    # or "help", are in many lines the rest of the navigation pattern need not see)
+    ("navigation", rf"{_SITE_LINK}(?:\s*[|·•/,]\s*{_SITE_LINK})+"),
     ("prompt", r"(?:fourteen|\d+|free) days? free|free trial|try it free|"
                r"sign up to read this article|already (?:a member|a subscriber|have an account)\??.*|"
                r"you have \d+ free (?:articles?|stories) (?:left|remaining).*|"
@@ -178,7 +191,8 @@ _PHRASE_CHROME: tuple[tuple[str, str], ...] = (
     ("appeal", r"\b(?:your (?:support|donation|contribution|gift)|donat(?:e|ion|ions|ing) (?:to|now|today)|make a (?:donation|contribution)|"
                r"support (?:us|our (?:journalism|work|reporting|newsroom)|independent journalism)|"
                r"(?:one-off|one-time|monthly|recurring) (?:or (?:one-off|one-time|monthly|recurring) )?donations?|"
-               r"non-?profit newsroom|"
+               r"non-?profit newsroom|buy (?:me|us) a (?:coffee|beer|pizza)|support (?:me|us) on (?:ko-?fi|patreon)|"
+               r"consider supporting (?:us|our|my|independent)|"
                r"(?:become|join us as) a (?:member|supporter|patron|subscriber)|"
                r"(?:reader|listener|member)[- ](?:funded|supported)|paywalls?\b|"
                r"(?:quality|independent|trusted|fearless) journalism (?:should|is|needs|matters|costs)|"
@@ -192,11 +206,12 @@ _PHRASE_CHROME: tuple[tuple[str, str], ...] = (
                      r"sign (?:up|in) to (?:read|continue|get|receive|unlock)|"
                      r"(?:create|register for) a free account|log in to (?:read|continue))"),
     ("newsletter", r"\b(?:sign up (?:for|to) (?:our|the) \w*\s*newsletters?|newsletter sign[- ]?up|"
+                   r"sign up (?:for|to) our (?:\w+ ){0,2}(?:briefing|digest|bulletin|emails|alerts)\b|"
                    r"get (?:our|the) \w*\s*newsletter|delivered (?:straight )?to your inbox|"
                    r"enter your email(?: address)?|by (?:signing up|subscribing),? you (?:agree|consent))"),
     ("app", r"\b(?:download (?:our|the) (?:free )?\w*\s*app|get (?:our|the) \w*\s*app\b|available on the app store|"
-            r"get it on google play|all your news in one place)"),
-    ("cookie", r"\b(?:we use cookies|this (?:site|website) uses cookies|accept (?:all )?cookies|cookie (?:policy|settings|preferences)|"
+            r"get it on google play|all your news in one place|turn on (?:push |breaking news )?notifications)"),
+    ("cookie", r"\b(?:we use cookies|we value your privacy|this (?:site|website) uses cookies|accept (?:all )?cookies|cookie (?:policy|settings|preferences)|"
                r"by continuing to (?:use|browse)(?: this site)?,? you (?:agree|accept|consent))"),
     # "© 2026 The Post", "© Jane Doe", "(c) 2026", "Copyright 2026 …", a line
     # opening "Copyright …" or "Image copyright …"; not an article's

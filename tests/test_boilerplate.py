@@ -260,6 +260,53 @@ def test_chrome_reasons():
     assert chrome_reason(P1) is None
 
 
+def test_chrome_of_tip_jars_comment_forms_share_prompts_and_footer_links_is_named():
+    """Furniture that sits between an article's paragraphs as often as
+    after them, where only its wording gives it away."""
+    named = {
+        "Buy me a coffee": "appeal",
+        "If you enjoyed this post, you can buy me a coffee.": "appeal",
+        "Support me on Ko-fi": "appeal",
+        "Enjoyed this article? Consider supporting our work with a small donation.": "appeal",
+        "Sign up for our daily briefing": "newsletter",
+        "Don't miss a story. Turn on notifications.": "app",
+        "Share this story with a friend": "social",
+        "Email this article": "social",
+        "Gift this article": "social",
+        "Listen to this article 5 min": "navigation",
+        "Report a correction or typo": "navigation",
+        "Have a news tip? Email us at tips@example.org": "navigation",
+        "Terms of Use | Privacy Policy | Contact Us": "navigation",
+        "About · Careers · Advertise with us · Help": "navigation",
+        "Advertisement - scroll to continue": "advertisement",
+        "Leave a Reply Cancel reply": "comments",
+        "View 12 comments": "comments",
+        "Your email address will not be published. Required fields are marked *": "comments",
+        "Read our comment policy": "comments",
+        "We value your privacy": "cookie",
+    }
+    for line, reason in named.items():
+        assert chrome_reason(line) == reason, line
+    # The same words in article sentences.
+    for sentence in ("He offered to buy the new manager a coffee before the match.",
+                     "The committee will consider supporting the bill at its next meeting.",
+                     "Residents can sign up for the flood alerts on the council website.",
+                     "The paper's terms of use were changed without notice, the regulator said.",
+                     "Police said they had received a tip about the van on Tuesday.",
+                     "She did not want to report a correction until the data had been checked.",
+                     "Privacy campaigners said the contact tracing app collected too much data."):
+        assert chrome_reason(sentence) is None, sentence
+
+
+def test_chrome_between_two_paragraphs_goes_and_the_article_stays():
+    for chrome in ("Sign up for our daily briefing", "Advertisement - scroll to continue",
+                   "Listen to this article 5 min", "Share this story with a friend", "Buy me a coffee"):
+        text = "\n\n".join([P1, P2, chrome, P3, P4])
+        result = clean_text(text)
+        assert chrome not in result.text, chrome
+        assert all(p in result.text for p in (P1, P2, P3, P4)), chrome
+
+
 def test_a_row_of_share_buttons_is_social_chrome_but_a_sentence_naming_the_networks_is_not():
     for row in ("Facebook Twitter LinkedIn", "Share | Facebook | X | Email", "WhatsApp • Telegram • Copy link"):
         assert chrome_reason(row) == "social", row
