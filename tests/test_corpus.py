@@ -219,6 +219,10 @@ def test_shards_leave_no_remainder_and_fill_the_last_round_of_workers():
     # chrome by lines recurring across its documents).
     small = [PlannedFile(path=f"s{i}.txt", id=f"s{i}", hash="h", size=100, mtime_ns=0) for i in range(30)]
     assert len(_shards(small, 1000, workers=4)) == 1
+    # Nor rounded up below MIN_SHARD_FILES documents a shard: 340 files make
+    # 3 shards, not 4 of 85.
+    some = [PlannedFile(path=f"m{i}.txt", id=f"m{i}", hash="h", size=2000, mtime_ns=0) for i in range(340)]
+    assert len(_shards(some, 1000, workers=1)) == len(_shards(some, 1000, workers=2)) == 3
     # A file too big for its share still leaves every shard within the file cap.
     lopsided = [PlannedFile(path=f"l{i}.txt", id=f"l{i}", hash="h", size=n, mtime_ns=0)
                 for i, n in enumerate([10**6, 1, 1, 1, 1])]
