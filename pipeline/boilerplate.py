@@ -382,6 +382,7 @@ class Line:
     blank_after: bool = False
     score: float | None = None  # the line model's probability that it is article text
     doubtful: bool = False  # spam by the lexical model's lower band only
+    listed: bool = False  # an item of a list the article introduces after its last paragraph
     # How it is published, where that is not ``text``: the items of a list
     # judged as one line (``unwrap``), each on a line of its own.
     shown: str | None = None
@@ -727,10 +728,49 @@ def mark_structure(lines: list[Line]) -> dict[str, str]:
         if not lines[end].kept and lines[end].reason not in ("caption", "advertisement", "spam"):
             break
         end += 1
+    end = _introduced_list_end(lines, end)
     for line in lines[end:]:
         if line.kept:
             line.reason = "footer"
     return metadata
+
+
+# A list the article introduces with a colon after its last paragraph ("The
+# extension includes:", "Here is the full list:"): its items, lines that open
+# with a bullet or a number or read "Label: value", belong to the article,
+# not to the footer below it.
+_LIST_ITEM = re.compile(r"^(?:[-•*·▪►–—]\s*\S|\d{1,2}[.)]\s+\S|[A-Z][\w '’&/-]{0,30}:\s+\S)")
+INTRODUCED_LIST_ITEMS = 30  # at most
+_INTRO_WORDS = 20  # an introducing line after the last paragraph has at most these words
+
+
+def _introduced_list_end(lines: list[Line], end: int) -> int:
+    """Where the footer starts once the items of a list that the article's
+    last line (``lines[end - 1]``) or the line just below it introduces
+    are counted in; ``end`` when there is no such list."""
+    intro, j = end - 1, end
+    if j < len(lines) and lines[j].kept and lines[j].words <= _INTRO_WORDS and lines[j].text.rstrip().endswith(":"):
+        intro, j = j, j + 1
+    if intro < 0 or not lines[intro].kept or not lines[intro].text.rstrip().endswith(":"):
+        return end
+    start = j
+    while j < len(lines) and j - start < INTRODUCED_LIST_ITEMS and _is_list_item(lines[j]):
+        lines[j].listed = True
+        j += 1
+    return j if j > start else end
+
+
+def _is_list_item(line: Line) -> bool:
+    """An item of a list in an article: kept by the rules, opening with a
+    bullet or a number or reading "Label: value", but not a site's profile
+    on a network ("Facebook: SiteName", under "Stay connected:")."""
+    if not line.kept or not _LIST_ITEM.match(line.text):
+        return False
+    label, colon, _ = line.text.partition(":")
+    return not (colon and _SHARE_LABEL.match(label))
+
+
+_SHARE_LABEL = re.compile(rf"^\W*(?:{_SHARE_BUTTON}|instagram|youtube|tiktok|snapchat|mastodon)\W*$", _I)
 
 
 # The dateline that opens a news report: a city in capitals, its state or
@@ -1161,7 +1201,7 @@ def _finish_pass(lines: list[Line], rules: list[Line], metadata: dict[str, str],
                 line.reason = "recurring"
             elif rule.reason in TRUSTED_RULES and not (rule.doubtful and p >= DOUBTFUL_SPAM_KEEP):
                 line.reason = rule.reason
-            elif not k:
+            elif not k and not rule.listed:
                 reason = rule.reason or chrome_category(line.text, line.words) or "model"
                 if not (reason == "model" and guard is not None and guard[j] and _is_prose(line)
                         and p >= MAIN_BLOCK_SURE * threshold):

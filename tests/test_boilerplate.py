@@ -307,6 +307,24 @@ def test_chrome_between_two_paragraphs_goes_and_the_article_stays():
         assert all(p in result.text for p in (P1, P2, P3, P4)), chrome
 
 
+def test_a_list_the_article_introduces_after_its_last_paragraph_is_kept_and_a_sites_profiles_are_not():
+    items = ["- longer opening hours at the central branch", "- a reading room for students",
+             "- free wifi in all eleven libraries"]
+    for intro in ("The plan also includes:", None):
+        body = [P1, P2, P3, P4[:-1] + ", and the plan also includes:"] if intro is None else [P1, P2, P3, P4, intro]
+        result = clean_text("\n\n".join(body + items + ["Share", "Most popular"]))
+        assert all(item in result.text for item in items), intro
+        assert "Most popular" not in result.text and "Share" not in result.text
+    numbered = ["1. Central library", "2. Riverside branch", "3. Mill Road branch"]
+    result = clean_text("\n\n".join([P1, P2, P3, P4, "The branches that keep their hours:"] + numbered))
+    assert all(item in result.text for item in numbered)
+    profiles = ["Stay connected:", "Facebook: The County Herald", "Instagram: The County Herald",
+                "YouTube: The County Herald"]
+    result = clean_text("\n\n".join([P1, P2, P3, P4] + profiles))
+    assert not any(line in result.text for line in profiles[1:])
+    assert all(p in result.text for p in (P1, P2, P3, P4))
+
+
 def test_a_row_of_share_buttons_is_social_chrome_but_a_sentence_naming_the_networks_is_not():
     for row in ("Facebook Twitter LinkedIn", "Share | Facebook | X | Email", "WhatsApp • Telegram • Copy link"):
         assert chrome_reason(row) == "social", row
