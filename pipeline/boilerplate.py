@@ -544,8 +544,32 @@ def _split_glued(line: str) -> tuple[str, ...]:
         parts.append(left.strip())
         start = match.start()
     parts.append(line[start:].strip())
-    parts[0:1] = _split_teaser(parts[0])
+    *label, first = _split_label(parts[0])
+    parts[0:1] = label + _split_teaser(first)
     return tuple(p for p in parts if p)
+
+
+# A chrome label run into the paragraph it stood above, as text pulled out
+# of a page without its block breaks has it ("AdvertisementThe council…",
+# "Share this articleThe council…"): split off when what is before the
+# glue is whole-line chrome of GLUED_LABEL_CHARS characters or two words or
+# more ("SharePoint" and "HomeKit" are not "Share" and "Home" glued) and
+# what follows is GLUED_LABEL_REST_WORDS words or more.
+GLUED_LABEL_CHARS = 8
+GLUED_LABEL_MAX_WORDS = 6
+GLUED_LABEL_REST_WORDS = 3
+
+
+def _split_label(text: str) -> list[str]:
+    match = _HEADLINE_GLUE.search(text, 0, 80)
+    if match is None:
+        return [text]
+    head, rest = text[:match.start()], text[match.start():]
+    words = len(head.split())
+    if not (words >= 2 or len(head) >= GLUED_LABEL_CHARS) or words > GLUED_LABEL_MAX_WORDS \
+            or len(rest.split()) < GLUED_LABEL_REST_WORDS or _whole_line_chrome(head, fold(head)) is None:
+        return [text]
+    return [head.strip(), rest.strip()]
 
 
 def _split_teaser(text: str) -> list[str]:

@@ -28,6 +28,17 @@ def test_glued_appeal_is_split_from_the_first_sentence():
     assert all("support" not in line.lower() for line in lines)
 
 
+def test_a_chrome_label_run_into_a_paragraph_is_split_off_but_a_brand_name_is_not():
+    for label in ("Advertisement", "Share this article", "Most popular"):
+        result = clean_text("\n\n".join([P1, label + P2, P3, P4]))
+        assert P2 in result.text.split("\n\n"), label
+        assert label not in result.text, label
+    for sentence in ("SharePoint will stop supporting the old sync client next year, Microsoft said on Monday.",
+                     "HomeKit devices will get the update first, the company said in a statement on Tuesday."):
+        result = clean_text("\n\n".join([P1, sentence, P3, P4]))
+        assert sentence in result.text.split("\n\n"), sentence
+
+
 def test_urls_are_not_split_as_glued_sentences():
     assert [l.text for l in split_lines("Visit www.example.Com today")] == ["Visit www.example.Com today"]
 
