@@ -167,6 +167,9 @@ _WHOLE_LINE_CHROME: tuple[tuple[str, str], ...] = (
                    r"get the app|open in app|listen(?: to (?:this )?(?:article|story))?(?:\W+\d+ min(?:utes?|s)?)?|\d+ min(?:ute)? read|"
                    r"report (?:a correction|an error|a typo)(?: or (?:typo|error))?|"
                    r"(?:have|got) a (?:news )?tip\?.*|"
+                   # a relative time stamp ("Updated 3 hours ago"): no date to read
+                   r"(?:(?:last )?updated|published|posted|edited)?:?\s*(?:an?|\d+)\s*"
+                   r"(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|months?|years?) ago|"
                    r"tags?:.*|topics?:.*|filed under:?.*|categories:.*|"
                    # call-to-action buttons
                    r"learn more|find out more|discover more|see more(?: \w+)?|view more|watch now|"

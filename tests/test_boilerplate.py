@@ -295,6 +295,8 @@ def test_chrome_of_tip_jars_comment_forms_share_prompts_and_footer_links_is_name
         "Your email address will not be published. Required fields are marked *": "comments",
         "Read our comment policy": "comments",
         "We value your privacy": "cookie",
+        "Updated 3 hours ago": "navigation",
+        "Posted: 1 day ago": "navigation",
     }
     for line, reason in named.items():
         assert chrome_reason(line) == reason, line
@@ -305,7 +307,8 @@ def test_chrome_of_tip_jars_comment_forms_share_prompts_and_footer_links_is_name
                      "The paper's terms of use were changed without notice, the regulator said.",
                      "Police said they had received a tip about the van on Tuesday.",
                      "She did not want to report a correction until the data had been checked.",
-                     "Privacy campaigners said the contact tracing app collected too much data."):
+                     "Privacy campaigners said the contact tracing app collected too much data.",
+                     "The mill closed 40 years ago.", "He had left the building two hours ago."):
         assert chrome_reason(sentence) is None, sentence
 
 
