@@ -24,7 +24,7 @@ from __future__ import annotations
 import argparse
 from collections import Counter, defaultdict
 
-from bench.shared import extraction_pages, require_shared
+from bench.shared import require_shared
 
 
 def _article_paragraphs():
@@ -37,14 +37,9 @@ def _article_paragraphs():
 
 def _page_lines():
     """(is article text, line) of every line of the benchmark pages, as text."""
-    from textify import textify  # ../shared/eval
-
-    from bench.linedata import label_lines
-    from pipeline.boilerplate import split_lines
-    from pipeline.normalize import normalize
-    for _, _, _, page, gold in extraction_pages():
-        lines = [line.text for line in split_lines(normalize(textify(page)))]
-        yield from zip(label_lines(lines, gold), lines)
+    from bench.linedata import labelled_lines
+    for _, _, _, lines, labels, _ in labelled_lines():
+        yield from zip(labels, (line.text for line in lines))
 
 
 def main() -> None:

@@ -85,12 +85,17 @@ def cropped(page: Page, rng: np.random.Generator) -> Page:
                 label_lines([line.text for line in split], page.gold), page.gold)
 
 
-def load_pages(sets=("aeb", "wcxb-dev")) -> list[Page]:
+def labelled_lines(sets=("aeb", "wcxb-dev")):
+    """(set, page id, site, lines, labels, gold) of each benchmark page
+    rendered as scraped text: its ``split_lines`` and each line's
+    ``label_lines`` label (1: in the true article body)."""
     require_shared()
     from textify import textify  # ../shared/eval/textify.py
-    pages = []
     for set_name, page_id, site, html, gold in extraction_pages(sets):
         lines = split_lines(normalize(textify(html)))
-        texts = [line.text for line in lines]
-        pages.append(Page(set_name, page_id, site, texts, line_features(lines), label_lines(texts, gold), gold))
-    return pages
+        yield set_name, page_id, site, lines, label_lines([line.text for line in lines], gold), gold
+
+
+def load_pages(sets=("aeb", "wcxb-dev")) -> list[Page]:
+    return [Page(set_name, page_id, site, [line.text for line in lines], line_features(lines), labels, gold)
+            for set_name, page_id, site, lines, labels, gold in labelled_lines(sets)]

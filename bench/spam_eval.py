@@ -57,16 +57,13 @@ def sms_held_out(text: str) -> bool:
 
 
 def article_lines(held_out: bool = False):
-    from bench.linedata import is_held_out, label_lines
-    from pipeline.boilerplate import split_lines
-    from textify import textify
-    for _, _, site, page, gold in extraction_pages():
+    from bench.linedata import is_held_out, labelled_lines
+    for _, _, site, lines, labels, _ in labelled_lines():
         if held_out and not is_held_out(site):
             continue
-        lines = [line.text for line in split_lines(normalize(textify(page)))]
-        for line, label in zip(lines, label_lines(lines, gold)):
-            if label and len(line.split()) >= 5:
-                yield line
+        for line, label in zip(lines, labels):
+            if label and len(line.text.split()) >= 5:
+                yield line.text
 
 
 def planted_in_pages(per_page: int = 3, seed: int = 0) -> tuple[int, float, float]:
