@@ -250,12 +250,13 @@ class CleanCorpus(CorpusParams, luigi.WrapperTask):
 
     def requires(self):
         if not hasattr(self, "_planned_tasks"):
-            if luigi.interface.core().workers < 1:
+            workers = luigi.interface.core().workers
+            if workers < 1:
                 # Luigi would schedule the run, run nothing and exit 0.
-                raise ConfigError(f"--workers {luigi.interface.core().workers} runs nothing: give 1 or more")
+                raise ConfigError(f"--workers {workers} runs nothing: give 1 or more")
             read_config, clean_config, dedup_config = self.configs()
             plan = plan_batch(self.raw_dir, self.clean_dir, fingerprint(read_config, clean_config, dedup_config),
-                              self.shard_size, workers=luigi.interface.core().workers)
+                              self.shard_size, workers=workers)
             if plan is not None or os.path.isdir(os.path.join(self.clean_dir, STATE)):
                 record_raw_folder(self.raw_dir, self.clean_dir)  # (again where the raw folder moved)
             if plan is None:
