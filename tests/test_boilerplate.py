@@ -533,12 +533,45 @@ def test_spam_verdict_has_a_sure_and_a_likely_band():
     assert spam_verdict(line, flat(0.5, 0.35)) == LIKELY
     assert spam_verdict(line, flat(SURE_PROBABILITY + 0.05, 0.35)) == SURE
     # Weak rules alone (an hourly rate and "earns": score 2) where the model
-    # finds no spam in the wording: likely, for the line model to weigh. The
-    # words of spam ("casino") stay sure.
+    # finds no spam in the wording: likely, for the line model to weigh. So
+    # is the name of what spam sells ("casino"), which news reports on; a
+    # promotion's own phrases stay sure.
     pay = "The average plumber earns $35 per hour, according to the survey of 400 firms."
     assert spam_verdict(pay, flat(0.02, 0.35)) == LIKELY
     assert spam_verdict(pay, flat(0.2, 0.35)) == SURE
-    assert spam_verdict("Ozwin Casino offers a wide selection of games and rewarding promotions", flat(0.02, 0.35)) == SURE
+    assert spam_verdict("Ozwin Casino offers a wide selection of games and rewarding promotions",
+                        flat(0.02, 0.35)) == LIKELY
+    assert spam_verdict("Great video, subscribe to my channel for more", flat(0.02, 0.35)) == SURE
+    assert spam_verdict("Casino bonus codes here ==> http://bonus.example", flat(0.02, 0.35)) == SURE
+
+
+def test_a_story_on_casinos_and_party_donations_is_kept_whole_and_the_spam_and_appeal_below_it_go():
+    """News reports on what spam sells and on what appeals ask for: the
+    words alone ("casino", "escort", "donations to", "become a member") do
+    not make its paragraphs spam or appeals. The comment spam and the
+    donation box below the story still go."""
+    from pipeline.clean import clean_document
+    from pipeline.document import Document
+    story = [
+        "Harbour Leisure said on Monday it had agreed to buy the Bay Street casino hotel for 410 million pounds, "
+        "its third purchase this year.",
+        "The seller, a property group that has owned the casino since 1998, will use the money to pay down debt, "
+        "its chief executive told reporters.",
+        "The town's police will provide an escort for the cash transfers during the handover, the council said.",
+        "Donations to political parties from gambling firms have risen sharply, figures from the elections "
+        "watchdog show.",
+        "The company hopes to become a member of the industry's safer gambling scheme by the end of the year.",
+        "Shares in Harbour Leisure rose 4% in early trading, giving the company a market value of 2.1 billion pounds.",
+    ]
+    furniture = ["Your donation keeps our reporting free for everyone. Donate now.",
+                 "3 comments",
+                 "Best online casino bonus for new players, play tonight at Lucky Reels casino"]
+    doc = clean_document(Document(id="a", source="a", text="\n\n".join(story + furniture), kind="text"))
+    assert doc.status == "kept"
+    assert doc.text.split("\n\n") == story
+    assert {line: reason for reason, line, _ in doc.removed}[furniture[0]] == "appeal"
+    alone = clean_document(Document(id="b", source="b", text="\n\n".join(story), kind="text"))
+    assert (alone.status, alone.text.split("\n\n")) == ("kept", story)
 
 
 def test_an_article_paragraph_on_pay_stays_and_the_pay_spam_below_it_goes():
