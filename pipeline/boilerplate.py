@@ -1131,7 +1131,8 @@ def clean_texts(texts: list[str], config: CleanConfig = CleanConfig(), *, titles
     stripped: list[list] = [[] for _ in texts]
     if recurring:
         texts, stripped = map(list, zip(*(strip_recurring(text, recurring) for text in texts)))
-    results = _clean_passes(texts, config, titles, recurring, model, first_pass=True)
+    plain = [not removed for removed in stripped]  # narrowed by the first pass (see _clean_passes)
+    results = _clean_passes(texts, config, titles, recurring, model, first_pass=True, plain=plain)
     for result, removed in zip(results, stripped):
         result.removed[:0] = removed
     changing = list(range(len(texts)))
@@ -1139,7 +1140,7 @@ def clean_texts(texts: list[str], config: CleanConfig = CleanConfig(), *, titles
         changing = [i for i in changing if count_words(results[i].text) > wanted[i]]
     for _ in range(config.max_passes - 1):
         again = _clean_passes([results[i].text for i in changing], config, [titles[i] for i in changing],
-                              recurring, model)
+                              recurring, model, plain=[plain[i] for i in changing])
         still = []
         for i, result in zip(changing, again):
             before = results[i]
@@ -1154,9 +1155,18 @@ def clean_texts(texts: list[str], config: CleanConfig = CleanConfig(), *, titles
 
 
 def _clean_passes(texts: list[str], config: CleanConfig, titles: list[str | None], recurring: frozenset[str],
-                  model, first_pass: bool = False) -> list[CleanResult]:
+                  model, first_pass: bool = False, plain: list[bool] | None = None) -> list[CleanResult]:
     """One pass of the cleaner over each text (the first reads the header
     above the article too: ``_header_above_article``).
+
+    ``plain``: per text, whether it is plain article text (``_finish_plain``).
+    The caller marks the texts that held a batch's recurring lines, and the
+    first pass decides the rest, in place: a text stays plain when none of
+    its lines is chrome by its wording (``_shows_chrome``) and what it would
+    keep reads as a story told alone (``_reads_as_story``: in English, no
+    menu).
+    Later passes take the first one's decision: a page cleaned of its
+    chrome looks plain.
 
     Two views of every line are combined. The rules (lexical chrome, spam,
     appeals, the page's header and footer, comment sections) give a reason;
@@ -1177,6 +1187,7 @@ def _clean_passes(texts: list[str], config: CleanConfig, titles: list[str | None
                  for line in lines]
         metadata = apply_rules(rules, config)
         pages.append((lines, rules, metadata))
+    plain = plain if plain is not None else [False] * len(texts)
     features = pages_features([lines for lines, _, _ in pages])
     inputs = [(f, [line.text for line in lines]) for (lines, _, _), f in zip(pages, features)]
     if model is None:
@@ -1186,11 +1197,47 @@ def _clean_passes(texts: list[str], config: CleanConfig, titles: list[str | None
                   for (lines, _, _), (features, _) in zip(pages, inputs)]
     else:
         models = [model] * len(pages)
+    if first_pass:
+        for k, ((lines, rules, _), title) in enumerate(zip(pages, titles)):
+            plain[k] = plain[k] and not _shows_chrome(rules) and _reads_as_story(_plain_view(lines, rules, title))
     probs = _predict(models, inputs)
     guards = main_blocks_without([lines for lines, _, _ in pages],
                                  [[rule.reason in TRUSTED_RULES for rule in rules] for _, rules, _ in pages])
-    return [_finish_pass(lines, rules, metadata, prob, config, recurring, m, guard, first_pass)
-            for (lines, rules, metadata), prob, m, guard in zip(pages, probs, models, guards)]
+    return [_finish_pass(lines, rules, metadata, prob, config, recurring, m, guard, first_pass, is_plain, title)
+            for (lines, rules, metadata), prob, m, guard, is_plain, title
+            in zip(pages, probs, models, guards, plain, titles)]
+
+
+# What the rules find in a page by the place of a line alone (above the
+# article's first paragraph, below its last) rather than by its wording.
+_BY_PLACE = frozenset({"header", "footer", "title"})
+
+
+# A short line that is a site's link ("Privacy Policy", "About us") or its
+# profile on a network ("Facebook: The Herald") is no feature column of its
+# own (see _WHOLE_LINE_CHROME), but a story told alone holds none.
+_SITE_LINK_LINE = re.compile(rf"^\W*{_SITE_LINK}\W*$", _I)
+_SITE_LINK_WORDS = 4
+# What a page's markup and interface leave in its text: a class or template
+# name ("document-footer", "text_black"), a path or a bare link, a
+# keyboard shortcut ("Ctrl+K").
+_MARKUP_LINE = re.compile(r"^\s*(?:(?-i:[a-z][a-z0-9]*(?:[-_][a-z][a-z0-9]*)+)|/[\w.-]+/\S*(?:\s+/\S+)*|"
+                          r"(?:https?://|www\.)\S+|(?:ctrl|cmd|⌘)\s*\+?\s*\w)\s*$", _I)
+
+
+def _shows_chrome(rules: list[Line]) -> bool:
+    """Whether a line of the page is chrome by its wording (a kind of
+    chrome, a credit, a related link, spam, a site's link or profile, the
+    markup's leftovers; lines without text do not count) in the rule view
+    ``rules``."""
+    for rule in rules:
+        if rule.reason is not None and rule.reason != "no_text" and rule.reason not in _BY_PLACE:
+            return True
+        if rule.reason != "no_text" and rule.words <= _SITE_LINK_WORDS and (
+                _SITE_LINK_LINE.match(rule.text) or _SHARE_LABEL.match(rule.text.partition(":")[0])
+                or _MARKUP_LINE.match(rule.text)):
+            return True
+    return False
 
 
 # The model alone removes prose of the page's main block of paragraphs only
@@ -1222,14 +1269,17 @@ def _predict(models: list, inputs: list[tuple]) -> list:
 
 
 def _finish_pass(lines: list[Line], rules: list[Line], metadata: dict[str, str], prob, config: CleanConfig,
-                 recurring: frozenset[str], model, guard=None, first_pass: bool = False) -> CleanResult:
+                 recurring: frozenset[str], model, guard=None, first_pass: bool = False,
+                 plain: bool = False, title: str | None = None) -> CleanResult:
     """Combine the rules' reasons and the model's probabilities of one
     page's lines. Prose on lines where ``guard`` (a boolean per line: in the
     page's main block of paragraphs) is true is removed on the model's word
     alone only when it is sure (``MAIN_BLOCK_SURE``). On the first pass,
     the title, author and date are read above the article the pass kept
     (later passes see no more of the page above it, and an earlier pass's
-    metadata wins)."""
+    metadata wins). A ``plain`` text is all article (``_finish_plain``)."""
+    if plain:
+        return _finish_plain(lines, rules, metadata, prob, recurring, title if first_pass else "")
     if lines:
         threshold = config.line_threshold if config.line_threshold is not None else model.threshold_keep
         smoothing = config.smoothing if config.smoothing is not None else model.smoothing
@@ -1267,6 +1317,86 @@ def _finish_pass(lines: list[Line], rules: list[Line], metadata: dict[str, str],
             metadata.setdefault(key, value)
     mark_repeats(lines)
     return _result(lines, metadata)
+
+
+def _finish_plain(lines: list[Line], rules: list[Line], metadata: dict[str, str], prob,
+                  recurring: frozenset[str], title: str | None) -> CleanResult:
+    """A plain text, in which no line is chrome by its wording, none recurs
+    across the batch and no run of menu items shows (``_clean_passes``), is
+    all article: an export or a feed that holds the story alone. There the
+    short lines the header and footer rules and the line model take from a
+    scraped page (a table of results above the first paragraph, the
+    fixtures listed below the last) are the story's own. Only lines without
+    text and repeated lines go, and a headline opening the text above its
+    prose, to metadata, where the text came without a title (``title``
+    None; later passes give "": the first took it). Above a table's rows
+    the headline stays: cleaning the text again would take the first row
+    for the next one. The header's author and date are read as on any
+    page. Measured on BBC and Reuters stories cleaned alone
+    (``python -m bench.articles_alone``)."""
+    for line, rule, p in zip(lines, rules, prob):
+        line.score = round(float(p), 4)
+        if not line.kept:
+            continue
+        if recurring and _key(line.text) in recurring:
+            line.reason = "recurring"
+        elif rule.reason == "no_text":
+            line.reason = rule.reason
+    mark_repeats(lines)
+    metadata = {key: value for key, value in metadata.items() if key != "title"}
+    kept = [line for line in lines if line.kept]
+    if title is None and _opens_with_title(kept):
+        metadata["title"] = kept[0].text
+        kept[0].reason = "title"
+    return _result(lines, metadata)
+
+
+def _plain_view(lines: list[Line], rules: list[Line], title: str | None) -> list[Line]:
+    """The lines a page would keep if it were plain (``_finish_plain``):
+    without the lines without text, the repeated lines and the headline
+    taken as title. The plain test reads these, so that cleaning the
+    cleaned text again decides the same."""
+    view = [Line(line.text) for line, rule in zip(lines, rules) if line.kept and rule.reason != "no_text"]
+    mark_repeats(view)
+    view = [line for line in view if line.kept]
+    return view[1:] if title is None and _opens_with_title(view) else view
+
+
+def _opens_with_title(kept: list[Line]) -> bool:
+    """A plain text's first line is its title: a headline above prose."""
+    return len(kept) > 1 and _is_headline(kept[0]) and _is_prose(kept[1])
+
+
+def _reads_as_story(view: list[Line]) -> bool:
+    """Whether the lines a plain text would keep read as a story told
+    alone: in English (only the lexicon of English chrome is rich enough
+    for a text without any of it to count; a text too short for is_english
+    to tell must not show another language either) and without a run of
+    menu items, a page's menu whatever its language."""
+    from .linefeatures import is_english, shows_other_language
+    return is_english(view) and not shows_other_language(view) and not any(_menu_runs(view))
+
+
+MENU_ITEM_WORDS = 4
+MENU_RUN = 3
+_DIGITS = re.compile(r"\d")
+
+
+def _menu_runs(lines: list[Line]) -> list[bool]:
+    """Per line: in a run of at least ``MENU_RUN`` kept lines that read
+    like a menu's items (at most ``MENU_ITEM_WORDS`` words, no digit, no
+    sentence end). A table's rows hold figures, a list of fixtures or
+    names more words."""
+    item = [line.kept and line.words <= MENU_ITEM_WORDS and not _DIGITS.search(line.text)
+            and not _ends_sentence(line.text) for line in lines]
+    out = [False] * len(lines)
+    start = 0
+    for end in range(len(lines) + 1):
+        if end == len(lines) or not item[end]:
+            if end - start >= MENU_RUN:
+                out[start:end] = [True] * (end - start)
+            start = end + 1
+    return out
 
 
 # The header rules read the lines above the page's first paragraph, which is

@@ -215,22 +215,37 @@ def pages_features(pages: list[list[Line]]) -> list[np.ndarray]:
     return batch.split(np.hstack([own] + context))
 
 
-def is_english(lines: list[Line], features: np.ndarray) -> bool:
-    """Whether a page (its ``line_features``) is in English: its longer
-    lines hold English stop words, or no other language shows (function
-    words of another Latin-script language, or words in another script).
-    Pages with too little text to tell count as English."""
+def is_english(lines: list[Line], features: np.ndarray | None = None) -> bool:
+    """Whether a page (its ``line_features``, or None to count the stop
+    words here) is in English: its longer lines hold English stop words, or
+    no other language shows (function words of another Latin-script
+    language, or words in another script). Pages with too little text to
+    tell count as English."""
     words = np.array([line.words for line in lines], dtype=np.float64)
     long = words >= _LANGUAGE_LINE_WORDS
     total = float(words[long].sum())
     if total < _LANGUAGE_MIN_WORDS:
         return True
-    if float((features[long, _STOP_SHARE] * words[long]).sum()) / total >= ENGLISH_MIN_STOP_SHARE:
+    if features is not None:
+        stops = float((features[long, _STOP_SHARE] * words[long]).sum())
+    else:
+        stops = float(sum(_intrinsic(line.text)[_STOP_SHARE] * w for line, w, is_long in zip(lines, words, long)
+                          if is_long))
+    if stops / total >= ENGLISH_MIN_STOP_SHARE:
         return True
-    tokens = [t.lower() for line, is_long in zip(lines, long) if is_long for t in words_of(line.text)]
+    return not shows_other_language([line for line, is_long in zip(lines, long) if is_long])
+
+
+def shows_other_language(lines: list[Line]) -> bool:
+    """Whether the words of ``lines`` show a language other than English:
+    function words of another Latin-script language, or words in another
+    script (``OTHER_*``)."""
+    tokens = [t.lower() for line in lines for t in words_of(line.text)]
+    if not tokens:
+        return False
     other = sum(t in OTHER_STOP_WORDS for t in tokens) / len(tokens)
     script = sum(t[0] > "\u024f" for t in tokens) / len(tokens)  # first letter beyond Latin Extended-B
-    return other < OTHER_MIN_STOP_SHARE and script < OTHER_SCRIPT_SHARE
+    return other >= OTHER_MIN_STOP_SHARE or script >= OTHER_SCRIPT_SHARE
 
 
 def main_blocks_without(pages: list[list[Line]], skips: list[list[bool]]) -> list[np.ndarray]:

@@ -238,11 +238,13 @@ def test_the_model_alone_never_takes_the_last_prose_of_a_text():
               "Your Website Is Not Converting and How to Fix It Service Pages That Rank in Search")
     article = ["Spanish film The Sea Inside was named best picture at the festival on Sunday, its jury said.",
                "Its star also won best actor, and the festival gave its ticket profits to a relief fund this year."]
-    result = clean_text("\n\n".join(article + [teaser]), model=_TeaserLovingModel())
+    # (A page with chrome on it: a text without any is plain, and the model
+    # alone removes no prose there: test_a_plain_story_keeps_its_tables_and_lists.)
+    result = clean_text("\n\n".join(["Advertisement"] + article + [teaser]), model=_TeaserLovingModel())
     assert all(paragraph in result.text for paragraph in article)
     # When the model keeps other prose (a long paragraph ending in "!"), its word stands.
     kept = "The festival also said that next year it would show twice as many films from the region as ever before!"
-    result = clean_text("\n\n".join(article + [teaser, kept]), model=_TeaserLovingModel())
+    result = clean_text("\n\n".join(["Advertisement"] + article + [teaser, kept]), model=_TeaserLovingModel())
     assert kept in result.text and not any(paragraph in result.text for paragraph in article)
 
 
@@ -288,14 +290,17 @@ class _LastLineDoubtingModel:
 def test_the_model_alone_takes_the_articles_prose_only_when_sure():
     from pipeline.boilerplate import MAIN_BLOCK_SURE
     doubtful = 0.5 * (1 + MAIN_BLOCK_SURE) * _LastLineDoubtingModel.threshold_keep  # under the threshold, not sure
-    result = clean_text("\n\n".join(ARTICLE), CleanConfig(max_passes=8), model=_LastLineDoubtingModel(doubtful))
-    assert result.text == "\n\n".join(ARTICLE) and result.removed == []
+    # (A page with chrome on it, a share button above the article: a text
+    # without any is plain, and the model removes no prose there.)
+    page = "\n\n".join(["Share"] + ARTICLE)
+    result = clean_text(page, CleanConfig(max_passes=8), model=_LastLineDoubtingModel(doubtful))
+    assert result.text == "\n\n".join(ARTICLE) and [reason for reason, _, _ in result.removed] == ["social"]
     # A sure model takes the line; each later pass then takes the next one
     # down to the last prose, which the model alone never takes.
     sure = 0.5 * MAIN_BLOCK_SURE * _LastLineDoubtingModel.threshold_keep
-    result = clean_text("\n\n".join(ARTICLE), CleanConfig(max_passes=8), model=_LastLineDoubtingModel(sure))
+    result = clean_text(page, CleanConfig(max_passes=8), model=_LastLineDoubtingModel(sure))
     assert result.text == "\n\n".join(ARTICLE[:1])
-    assert clean_text("\n\n".join(ARTICLE), CleanConfig(max_passes=1), model=_LastLineDoubtingModel(sure)).text == \
+    assert clean_text(page, CleanConfig(max_passes=1), model=_LastLineDoubtingModel(sure)).text == \
         "\n\n".join(ARTICLE[:-1])
     # Outside the main block of paragraphs (a lone paragraph after a run of
     # short lines) a doubtful model's word is enough.
@@ -609,3 +614,45 @@ def test_lines_the_spam_verdict_finds_only_likely_do_not_make_a_page_spam(monkey
 
     assert gated(spam.LIKELY).status == "kept"
     assert (gated(spam.SURE).status, gated(spam.SURE).reason) == ("rejected", "spam")
+
+
+WIRE_TABLE = ["Shr 41 cts vs 37 cts", "Net 4,210,000 vs 3,815,000", "Revs 61.0 mln vs 55.3 mln", "Nine mths",
+              "Shr 1.12 dlrs vs 98 cts", "Net 11.5 mln vs 10.1 mln"]
+WIRE_NOTE = ("NOTE: The company said results for the quarter include a gain of 300,000 dlrs from the sale of "
+             "its trucking unit, against no such gain a year earlier.")
+FIXTURES = ["Leeds v Norwich or Hull", "Bristol City v Stoke", "Reading or Luton v Sunderland"]
+CUP_STORY = ["The draw for the fifth round of the cup was made at the club's ground on Monday evening, with "
+             "three of the four remaining league leaders kept apart.",
+             "Holders Leeds face a trip to the winners of the replay between Norwich and Hull, the only tie "
+             "still to be settled after the weekend.",
+             "Ties will be played on the weekend of 14 and 15 February, with two games chosen for live "
+             "television coverage. The fixtures are:"]
+
+
+def test_a_plain_story_keeps_its_tables_and_lists():
+    """A story told alone, with no line of chrome by its wording (a feed, an
+    export), is all article: the table of results above its first
+    paragraph and the fixtures below its last stay, and a headline above
+    its prose goes, to metadata (above a table it stays). A run of menu
+    items (in whatever language), or one line of chrome by its wording (a
+    site's link), makes it a scraped page again."""
+    from pipeline.clean import clean_document
+    from pipeline.document import Document
+    wire = ["HARBOUR FREIGHT CORP 3RD QTR NET", *WIRE_TABLE, WIRE_NOTE]
+    done = clean_document(Document(id="w", source="w.txt", kind="text", text="\n\n".join(wire)))
+    assert (done.status, done.text.split("\n\n")) == ("kept", wire)
+    cup = clean_document(Document(id="c", source="c.txt", kind="text",
+                                  text="\n\n".join(["Leeds drawn away in fifth round", *CUP_STORY, *FIXTURES])))
+    assert cup.text.split("\n\n") == CUP_STORY + FIXTURES
+    assert cup.metadata["title"] == "Leeds drawn away in fifth round"
+    again = clean_document(Document(id="c", source="c.txt", kind="text", text=cup.text))
+    assert again.text == cup.text  # cleaning the clean text changes nothing
+    menu = ["Politics", "Business", "Sport", "Weather"]
+    cup = clean_document(Document(id="m", source="m.txt", kind="text", text="\n\n".join(menu + CUP_STORY + FIXTURES)))
+    assert cup.text.split("\n\n")[:len(CUP_STORY)] == CUP_STORY
+    assert not set(menu) & set(cup.text.split("\n\n"))
+    for chrome in ("Privacy Policy", "Facebook: The Harbour Gazette", "document-footer"):
+        page = clean_document(Document(id="p", source="p.txt", kind="text",
+                                       text="\n\n".join(["HARBOUR FREIGHT CORP 3RD QTR NET", *WIRE_TABLE, WIRE_NOTE,
+                                                         chrome])))
+        assert chrome not in page.text and not set(WIRE_TABLE) <= set(page.text.split("\n\n")), chrome
