@@ -853,6 +853,8 @@ def _cut_ending_sections(lines: list[Line], first: int) -> None:
                     break
                 if nxt.kept:
                     nxt.reason = f"{line.reason}_section"
+                elif nxt.doubtful and line.reason in _ENDS_AT_DOCUMENT_END:
+                    nxt.doubtful = False  # an appeal or likely spam among the comments is what it says
                 j += 1
             i = j
             continue

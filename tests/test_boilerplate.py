@@ -616,3 +616,16 @@ def test_words_of_indic_scripts_keep_their_vowel_signs():
     assert line_key("मेरी किताब") != line_key("मेरे किताब")  # "my book", two genders
     assert words_of("The board’s plan: dredge the north-east channel by 3.5 p.m.") == \
         ["The", "board’s", "plan", "dredge", "the", "north-east", "channel", "by", "3.5", "p.m"]
+
+
+def test_a_doubtful_verdict_among_the_comments_stands():
+    """A paragraph that only names an appeal's phrase is a doubtful appeal
+    (the line model may keep it) in the article; below a comments heading,
+    where readers' appeals and spam live, the verdict stands."""
+    from pipeline.config import CleanConfig
+    reported = ("Donations to the food bank doubled over the winter, and the trustees expect the same again "
+                "once the schools close for the summer.")
+    lines = split_lines("\n".join([P1, reported, P2, P3, "Comments", reported + " Rates went up as well."]))
+    apply_rules(lines, CleanConfig())
+    verdicts = [(line.reason, line.doubtful) for line in lines if line.text.startswith("Donations")]
+    assert verdicts == [("appeal", True), ("appeal", False)]
