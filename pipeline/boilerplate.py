@@ -1376,29 +1376,25 @@ def _reads_as_story(view: list[Line]) -> bool:
     to tell must not show another language either) and without a run of
     menu items, a page's menu whatever its language."""
     from .linefeatures import is_english, shows_other_language
-    return is_english(view) and not shows_other_language(view) and not any(_menu_runs(view))
+    return is_english(view) and not shows_other_language(view) and not _holds_menu_run(view)
 
 
 MENU_ITEM_WORDS = 4
 MENU_RUN = 3
-_DIGITS = re.compile(r"\d")
 
 
-def _menu_runs(lines: list[Line]) -> list[bool]:
-    """Per line: in a run of at least ``MENU_RUN`` kept lines that read
-    like a menu's items (at most ``MENU_ITEM_WORDS`` words, no digit, no
-    sentence end). A table's rows hold figures, a list of fixtures or
-    names more words."""
-    item = [line.kept and line.words <= MENU_ITEM_WORDS and not _DIGITS.search(line.text)
-            and not _ends_sentence(line.text) for line in lines]
-    out = [False] * len(lines)
-    start = 0
-    for end in range(len(lines) + 1):
-        if end == len(lines) or not item[end]:
-            if end - start >= MENU_RUN:
-                out[start:end] = [True] * (end - start)
-            start = end + 1
-    return out
+def _holds_menu_run(lines: list[Line]) -> bool:
+    """Whether ``MENU_RUN`` lines in a row read like a menu's items (at
+    most ``MENU_ITEM_WORDS`` words, no digit, no sentence end). A table's
+    rows hold figures, a list of fixtures or names more words."""
+    run = 0
+    for line in lines:
+        item = line.words <= MENU_ITEM_WORDS and not any(ch.isdecimal() for ch in line.text) \
+            and not _ends_sentence(line.text)
+        run = run + 1 if item else 0
+        if run >= MENU_RUN:
+            return True
+    return False
 
 
 # The header rules read the lines above the page's first paragraph, which is
